@@ -1,0 +1,147 @@
+/**
+ * The IR: checked, resolved, JSON-serializable. Both front ends reach it through `check`; the
+ * emitter and the reference interpreter read only this. Spans are kept as `file:line:col` strings
+ * (`at`) so the IR stays plain data; `canonicalIr` drops them (and sorts), which is what
+ * `talonc ir --canonical` prints and what the YAML/.talon equivalence test compares.
+ *
+ * Resolution done before this point: principals and teams by name, defaults (mode intercept,
+ * posture read_only), rule ids (explicit `@id` or `<agent>.<kind>.<hash of canonical rule>`),
+ * YAML args-scope conditions (`priority` → `args.priority`), durations in ms.
+ */
+
+export type ToolClass = "read" | "write" | "destructive";
+
+export interface BundleIR {
+  readonly version: 1;
+  readonly principals: readonly PrincipalIR[];
+  readonly teams: readonly TeamIR[];
+  readonly secrets: readonly { readonly name: string; readonly ref: SecretRefIR; readonly at: string }[];
+  readonly agents: readonly AgentIR[];
+}
+
+export interface SecretRefIR {
+  readonly kind: "env" | "file" | "sha256";
+  readonly value: string;
+}
+
+export interface PrincipalIR {
+  readonly id: string;
+  readonly kind: "vendor" | "caller";
+  readonly token: SecretRefIR | null;
+  readonly oidcSub: string | null;
+  /** Boundary globs (seed `allowed_tools`); null = no boundary. */
+  readonly tools: readonly string[] | null;
+  readonly teams: readonly string[];
+  readonly at: string;
+}
+
+export interface TeamIR {
+  readonly name: string;
+  readonly members: readonly string[];
+  readonly approvers: readonly string[];
+  readonly at: string;
+}
+
+export type UpstreamIR =
+  | { readonly transport: "http"; readonly url: string; readonly vendor: string | null }
+  | { readonly transport: "stdio"; readonly argv: readonly string[]; readonly vendor: string | null }
+  | { readonly transport: "unix"; readonly path: string; readonly vendor: string | null };
+
+export interface AgentIR {
+  readonly name: string;
+  readonly mode: "intercept" | "passthrough" | "shadow";
+  readonly posture: "read_only" | "read_write";
+  readonly upstream: UpstreamIR;
+  readonly upstreamAuth: { readonly scheme: "bearer" | "passthrough"; readonly header: string; readonly secret: SecretRefIR | null } | null;
+  readonly tools: readonly ToolIR[];
+  readonly rules: readonly RuleIR[];
+  readonly compliance: { readonly frameworks: readonly string[]; readonly auditRetentionDays: number | null } | null;
+  readonly evidence: { readonly capture: readonly string[]; readonly sink: string | null } | null;
+  readonly tls: Readonly<Record<string, string | boolean>> | null;
+  readonly at: string;
+}
+
+/** An exposure: a client name or glob, its upstream name (rename) and class. */
+export interface ToolIR {
+  /** Client tool name, or a glob when `glob` is true. */
+  readonly name: string;
+  readonly glob: boolean;
+  /** Upstream name when renamed; null = same as the client name. */
+  readonly upstream: string | null;
+  /** Declared class; null = not declared (destructive unless annotations are trusted, §3). */
+  readonly class: ToolClass | null;
+  readonly at: string;
+}
+
+/** `tool <refs>` or `class <classes>`; refs are exact names or globs (containing `*`). */
+export type TargetsIR =
+  | { readonly kind: "tools"; readonly refs: readonly string[] }
+  | { readonly kind: "classes"; readonly classes: readonly ToolClass[] };
+
+export type WhoIR =
+  | { readonly kind: "principal"; readonly principalKind: "vendor" | "caller"; readonly id: string }
+  | { readonly kind: "team"; readonly team: string }
+  | { readonly kind: "anyone" };
+
+interface RuleBase {
+  readonly id: string;
+  /** Client-visible deny text from `@reason`, or null. */
+  readonly reason: string | null;
+  readonly at: string;
+}
+
+export type RuleIR =
+  | (RuleBase & { readonly kind: "forbid"; readonly targets: TargetsIR; readonly when: ExprIR | null })
+  | (RuleBase & { readonly kind: "grant"; readonly who: WhoIR; readonly access: readonly (ToolClass | "all")[]; readonly on: readonly string[]; readonly when: ExprIR | null })
+  | (RuleBase & {
+      readonly kind: "approve";
+      readonly targets: TargetsIR;
+      readonly when: ExprIR | null;
+      readonly team: string;
+      readonly timeoutMs: number | null;
+      readonly quorum: number;
+      readonly wait: "hold" | "defer";
+    })
+  | (RuleBase & { readonly kind: "confirm"; readonly targets: TargetsIR; readonly when: ExprIR | null; readonly via: "elicitation" | "token" | "elicitation_or_token" })
+  | (RuleBase & {
+      readonly kind: "limit";
+      readonly rate: number;
+      readonly perMs: number;
+      readonly burst: number;
+      readonly by: readonly string[];
+      readonly on: TargetsIR | null;
+      readonly principal: string | null;
+    })
+  | (RuleBase & { readonly kind: "idempotent"; readonly targets: TargetsIR; readonly key: readonly ExprIR[]; readonly windowMs: number; readonly onDuplicate: "replay" | "reject" })
+  | (RuleBase & {
+      readonly kind: "redact";
+      readonly paths: readonly string[];
+      readonly matching: readonly MatcherIR[];
+      readonly method: { readonly name: string; readonly args: readonly (string | number | boolean | null)[] };
+      readonly scopes: readonly string[];
+      readonly on: TargetsIR | null;
+      readonly when: ExprIR | null;
+    })
+  | (RuleBase & { readonly kind: "block"; readonly on: TargetsIR | null; readonly when: ExprIR });
+
+export type MatcherIR = { readonly kind: "regex"; readonly source: string; readonly flags: string } | { readonly kind: "detector"; readonly name: string };
+
+/**
+ * Expressions, resolved: paths start at a root (`args`, `meta`, `caller`, `tool`, `agent`, `now`,
+ * `result`, `response`) with literal steps; `unless` has become `!`. Typed literals carry their
+ * unit. This is the form both the interpreter and the emitter walk.
+ */
+export type ExprIR =
+  | { readonly op: "lit"; readonly value: string | number | boolean | null }
+  | { readonly op: "duration"; readonly ms: number }
+  | { readonly op: "size"; readonly bytes: number }
+  | { readonly op: "money"; readonly micros: number; readonly currency: string }
+  | { readonly op: "regex"; readonly source: string; readonly flags: string }
+  | { readonly op: "path"; readonly root: string; readonly steps: readonly (string | number | ExprIR)[] }
+  | { readonly op: "list"; readonly items: readonly ExprIR[] }
+  | { readonly op: "object"; readonly entries: readonly (readonly [string, ExprIR])[] }
+  | { readonly op: "not"; readonly operand: ExprIR }
+  | { readonly op: "neg"; readonly operand: ExprIR }
+  | { readonly op: "binary"; readonly kind: string; readonly left: ExprIR; readonly right: ExprIR }
+  | { readonly op: "in_range"; readonly value: ExprIR; readonly low: ExprIR; readonly high: ExprIR }
+  | { readonly op: "call"; readonly fn: string; readonly target: ExprIR | null; readonly args: readonly ExprIR[] };
