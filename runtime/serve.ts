@@ -1,0 +1,240 @@
+/**
+ * `node <bundle>/server.mjs [--host 127.0.0.1] [--port 8080] [--data ./.talon]` (also
+ * `talon serve <bundle>`): load the compiled bundle, open the evidence store, start one MCP
+ * endpoint per agent and serve until SIGINT/SIGTERM. The first agent is also served at `/mcp`.
+ */
+import { readFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { BearerAuth } from "./auth/bearer.js";
+import { resolveSecret } from "./auth/secrets.js";
+import { EvidenceStore } from "./evidence/store.js";
+import type { BundleManifest, CompiledAgent, CompiledBundle } from "./hooks.js";
+import { McpEndpoint, type UpstreamFactory } from "./mcp/endpoint.js";
+import type { AgentContext } from "./pipeline.js";
+import { createApp, listen } from "./server/app.js";
+import { guardConfig } from "./server/guard.js";
+import { loadUws } from "./server/uws.js";
+import { closeHttpPools, HttpUpstream } from "./upstream/http.js";
+import { killAllChildren, StdioUpstream } from "./upstream/stdio.js";
+import { RUNTIME_VERSION } from "./version.js";
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  data: string;
+  allowedHosts: string[];
+  allowedOrigins: string[];
+  maxBodyBytes: number;
+  callTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+const USAGE = `usage: node server.mjs [--host 127.0.0.1] [--port 8080] [--data ./.talon]
+  [--allowed-host NAME]... [--allowed-origin ORIGIN]... [--max-body BYTES]
+  [--call-timeout-ms 60000] [--idle-timeout-ms 1800000]`;
+
+export class UsageError extends Error {}
+
+export function parseServeArgs(argv: readonly string[]): ServeOptions {
+  const o: ServeOptions = {
+    host: "127.0.0.1",
+    port: 8080,
+    data: "./.talon",
+    allowedHosts: [],
+    allowedOrigins: [],
+    maxBodyBytes: 4 * 1024 * 1024,
+    callTimeoutMs: 60_000,
+    idleTimeoutMs: 30 * 60_000,
+  };
+  const int = (flag: string, v: string | undefined, min: number, max: number): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} needs an integer in ${min}..${max}, got ${v ?? "nothing"}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const v = argv[i + 1];
+    const need = () => {
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      i++;
+      return v;
+    };
+    switch (a) {
+      case "--host": o.host = need(); break;
+      case "--port": o.port = int(a, need(), 0, 65535); break;
+      case "--data": o.data = need(); break;
+      case "--allowed-host": o.allowedHosts.push(need()); break;
+      case "--allowed-origin": o.allowedOrigins.push(need()); break;
+      case "--max-body": o.maxBodyBytes = int(a, need(), 1024, 1 << 30); break;
+      case "--call-timeout-ms": o.callTimeoutMs = int(a, need(), 1, 86_400_000); break;
+      case "--idle-timeout-ms": o.idleTimeoutMs = int(a, need(), 1000, 86_400_000); break;
+      case "-h":
+      case "--help":
+        throw new UsageError(USAGE);
+      default:
+        throw new UsageError(`unknown option ${a}\n${USAGE}`);
+    }
+  }
+  return o;
+}
+
+/** Load `policy.mjs` + `manifest.json` from a bundle directory. */
+export async function loadBundle(bundleDir: string): Promise<CompiledBundle> {
+  const dir = resolve(bundleDir);
+  let manifest: BundleManifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as BundleManifest;
+  } catch (err) {
+    throw new Error(`cannot read ${join(dir, "manifest.json")}: ${(err as Error).message}`);
+  }
+  const mod = (await import(pathToFileURL(join(dir, "policy.mjs")).href)) as Partial<CompiledBundle> & { BUNDLE_HASH?: string };
+  if (!Array.isArray(mod.agents) || !Array.isArray(mod.principals)) throw new Error(`${join(dir, "policy.mjs")} is not a Talon bundle`);
+  if (mod.BUNDLE_HASH !== undefined && mod.BUNDLE_HASH !== manifest.bundleHash) {
+    throw new Error(`bundle hash mismatch: policy.mjs is ${mod.BUNDLE_HASH}, manifest.json says ${manifest.bundleHash}`);
+  }
+  return { manifest, principals: mod.principals, agents: mod.agents };
+}
+
+function upstreamLabel(agent: CompiledAgent): string {
+  const u = agent.upstream;
+  if (u.vendor) return u.vendor;
+  if (u.transport === "http") return new URL(u.url).host;
+  if (u.transport === "stdio") return u.argv.slice(0, 2).map((a) => basename(a)).join(" ");
+  return u.path;
+}
+
+function upstreamFactory(agent: CompiledAgent, manifest: BundleManifest, label: string, timeoutMs: number): UpstreamFactory {
+  const u = agent.upstream;
+  const auth = agent.upstreamAuth;
+  const secret = auth?.scheme === "bearer" && auth.secret ? resolveSecret(auth.secret, `upstream_auth of agent "${agent.name}"`, manifest.sourceDir) : undefined;
+  if (u.transport === "stdio") {
+    return (_session, listener) => {
+      const up = new StdioUpstream({ argv: u.argv, cwd: manifest.sourceDir, label }, listener);
+      return { upstream: up, start: (p) => up.start(p, timeoutMs), afterInitialized: () => undefined };
+    };
+  }
+  if (u.transport === "http") {
+    return (session, listener) => {
+      const header = auth?.header ?? "Authorization";
+      const value = secret !== undefined ? `Bearer ${secret}` : auth?.scheme === "passthrough" && session.authorization ? session.authorization : undefined;
+      const up = new HttpUpstream({ url: u.url, auth: value !== undefined ? [header, value] : null, label }, listener);
+      return { upstream: up, start: (p) => up.start(p, timeoutMs), afterInitialized: () => up.openStream() };
+    };
+  }
+  throw new Error(`agent "${agent.name}": unix-socket upstreams are not supported by this runtime yet`);
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Start serving a loaded bundle. */
+export async function startServer(bundle: CompiledBundle, opts: ServeOptions): Promise<RunningServer> {
+  const uwsBuild = loadUws();
+  if (uwsBuild.kind !== "native") {
+    process.stderr.write("warning: uWebSockets.js native build did not load; using the slow pure-Node fallback\n");
+  }
+  const { manifest } = bundle;
+  const evidence = EvidenceStore.open(opts.data);
+  const endpoints = new Map<string, McpEndpoint>();
+  const allEndpoints: McpEndpoint[] = [];
+  try {
+    for (const agent of bundle.agents) {
+      const label = upstreamLabel(agent);
+      const ctx: AgentContext = { agent, bundleHash: manifest.bundleHash, upstreamLabel: label, evidence, callTimeoutMs: opts.callTimeoutMs };
+      const auth = new BearerAuth(bundle.principals, agent.allowAnonymous, manifest.sourceDir);
+      const ep = new McpEndpoint(
+        {
+          ctx,
+          auth,
+          newUpstream: upstreamFactory(agent, manifest, label, opts.callTimeoutMs),
+          maxBodyBytes: opts.maxBodyBytes,
+          requestTimeoutMs: opts.callTimeoutMs,
+          heartbeatMs: 15_000,
+        },
+        opts.idleTimeoutMs,
+      );
+      allEndpoints.push(ep);
+      endpoints.set(`/mcp/${encodeURIComponent(agent.name)}`, ep);
+      if (!endpoints.has("/mcp")) endpoints.set("/mcp", ep);
+    }
+  } catch (err) {
+    await evidence.close();
+    throw err;
+  }
+
+  const started = Date.now();
+  const info = () => ({
+    name: "talon",
+    version: RUNTIME_VERSION,
+    bundleHash: manifest.bundleHash,
+    compilerVersion: manifest.compilerVersion,
+    uws: uwsBuild.kind,
+    node: process.version,
+    uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    agents: bundle.agents.map((a) => ({ name: a.name, mode: a.mode, upstream: upstreamLabel(a), transport: a.upstream.transport })),
+  });
+  const health = () => {
+    let store = "ok";
+    try {
+      evidence.count();
+    } catch (err) {
+      store = `error: ${(err as Error).message}`;
+    }
+    return { ready: store === "ok", checks: { bundle: "loaded", evidence: store } };
+  };
+  const app = createApp({ guard: guardConfig(opts.host, opts.allowedHosts, opts.allowedOrigins), endpoints, health, info });
+  const { socket, port } = await listen(app, opts.host, opts.port);
+  const hostPart = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  return {
+    port,
+    url: `http://${hostPart}:${port}/mcp`,
+    async close() {
+      loadUws().uws.us_listen_socket_close(socket);
+      await Promise.allSettled(allEndpoints.map((e) => e.closeAll()));
+      killAllChildren();
+      await closeHttpPools();
+      await evidence.close();
+    },
+  };
+}
+
+/** The bundle entry point (`server.mjs` calls this). */
+export async function runServe(bundleDir: string, argv: string[]): Promise<void> {
+  let opts: ServeOptions;
+  try {
+    opts = parseServeArgs(argv);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  let server: RunningServer;
+  try {
+    const bundle = await loadBundle(bundleDir);
+    for (const note of bundle.manifest.notes) process.stderr.write(`note: ${note}\n`);
+    server = await startServer(bundle, opts);
+    process.stdout.write(`talon ${RUNTIME_VERSION} bundle ${bundle.manifest.bundleHash.slice(0, 12)} uws ${loadUws().kind}\n`);
+    process.stdout.write(`listening ${server.url}\n`);
+  } catch (err) {
+    process.stderr.write(`talon: cannot start: ${(err as Error).message}\n`);
+    killAllChildren();
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`talon: ${signal}, shutting down\n`);
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}

@@ -1,0 +1,81 @@
+/**
+ * The uWebSockets.js application: MCP endpoints per agent, health and info routes, the
+ * Host/Origin guard in front of all of them, and a JSON 404 for everything else.
+ */
+import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from "uWebSockets.js";
+import type { McpEndpoint } from "../mcp/endpoint.js";
+import { errorResponse, ERR } from "../mcp/jsonrpc.js";
+import { checkHostAndOrigin, type GuardConfig } from "./guard.js";
+import { sendEmpty, sendJson, type ResponseState } from "./http.js";
+import { loadUws } from "./uws.js";
+
+export interface AppOptions {
+  readonly guard: GuardConfig;
+  /** Endpoints by route path (`/mcp`, `/mcp/<agent>`). */
+  readonly endpoints: ReadonlyMap<string, McpEndpoint>;
+  readonly health: () => { ready: boolean; checks: Record<string, string> };
+  readonly info: () => Record<string, unknown>;
+}
+
+type Handler = (res: HttpResponse, req: HttpRequest) => void;
+
+/** Wrap a handler with the DNS-rebinding guard (403 before anything else happens). */
+function guarded(guard: GuardConfig, handler: Handler): Handler {
+  return (res, req) => {
+    const why = checkHostAndOrigin(guard, req.getHeader("host"), req.getHeader("origin"));
+    if (why) {
+      const state: ResponseState = { aborted: false, done: false };
+      sendJson(res, state, 403, errorResponse(null, ERR.INVALID_REQUEST, `Forbidden: ${why}`));
+      return;
+    }
+    handler(res, req);
+  };
+}
+
+export function createApp(opts: AppOptions): TemplatedApp {
+  const { uws } = loadUws();
+  const app = uws.App();
+  const g = (h: Handler) => guarded(opts.guard, h);
+
+  for (const [path, ep] of opts.endpoints) {
+    app.post(path, g((res, req) => ep.post(res, req)));
+    app.get(path, g((res, req) => ep.get(res, req)));
+    app.del(path, g((res, req) => ep.delete(res, req)));
+    app.any(
+      path,
+      g((res) => sendEmpty(res, { aborted: false, done: false }, 405, [["Allow", "GET, POST, DELETE"]])),
+    );
+  }
+
+  const ok = (res: HttpResponse, body: unknown, status: 200 | 503 = 200) =>
+    sendJson(res, { aborted: false, done: false }, status, JSON.stringify(body));
+  app.get("/healthz", g((res) => ok(res, { status: "ok" })));
+  app.get("/live", g((res) => ok(res, { status: "ok" })));
+  const ready = (res: HttpResponse) => {
+    const h = opts.health();
+    ok(res, { status: h.ready ? "ready" : "not_ready", checks: h.checks }, h.ready ? 200 : 503);
+  };
+  app.get("/readyz", g(ready));
+  app.get("/ready", g(ready));
+  app.get("/info", g((res) => ok(res, opts.info())));
+  app.get("/version", g((res) => ok(res, opts.info())));
+  app.any(
+    "/*",
+    g((res, req) => {
+      const path = req.getUrl();
+      sendJson(res, { aborted: false, done: false }, 404, JSON.stringify({ error: `no route for ${req.getMethod().toUpperCase()} ${path}` }));
+    }),
+  );
+  return app;
+}
+
+/** Listen and resolve with the socket and the port actually bound (for `--port 0`). */
+export function listen(app: TemplatedApp, host: string, port: number): Promise<{ socket: us_listen_socket; port: number }> {
+  const { uws } = loadUws();
+  return new Promise((resolve, reject) => {
+    app.listen(host, port, (socket) => {
+      if (!socket) return reject(new Error(`cannot listen on ${host}:${port}`));
+      resolve({ socket, port: uws.us_socket_local_port(socket as never) });
+    });
+  });
+}
