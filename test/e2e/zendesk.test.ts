@@ -1,0 +1,142 @@
+/**
+ * The first whole path: the Zendesk example policy compiled by talonc, served by the bundle's
+ * server.mjs, in front of the example upstream over stdio and over Streamable HTTP, driven by the
+ * real SDK client. Denied calls must never reach the upstream (its own counters say so), and
+ * evidence must hold one record per call.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { auditJson, buildPolicy, connectV1, ROOT, startListening, startTalon, tempDir, type RunningTalon } from "./harness.js";
+
+const EXAMPLE = join(ROOT, "examples/zendesk-vendor-proxy");
+const POLICY = readFileSync(join(EXAMPLE, "zendesk-vendor-proxy.talon"), "utf8");
+const TOKENS = { ZENDESK_AI_TOKEN: "zd-token-for-tests", INTERCOM_TOKEN: "ic-token-for-tests" };
+
+type Counts = Record<string, number>;
+
+async function expectDenied(p: Promise<unknown>, pattern: RegExp): Promise<McpError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(McpError);
+  expect((err as McpError).message).toMatch(pattern);
+  return err as McpError;
+}
+
+/** The same scenario against whichever upstream transport `setup` starts. */
+function scenario(name: string, setup: () => Promise<{ talon: RunningTalon; counts: () => Counts; stop(): Promise<void> }>) {
+  describe(name, () => {
+    let env: Awaited<ReturnType<typeof setup>>;
+    beforeAll(async () => {
+      env = await setup();
+    });
+    afterAll(async () => {
+      await env?.stop();
+    });
+
+    it("lists only the exposed tools, under their client names", async () => {
+      const client = await connectV1(env.talon.url, TOKENS.ZENDESK_AI_TOKEN);
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual(["zendesk_ticket_read", "zendesk_ticket_search", "zendesk_ticket_update"]);
+      const search = tools.find((t) => t.name === "zendesk_ticket_search")!;
+      expect(search.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+      await client.close();
+    });
+
+    it("forwards an allowed call under the upstream name and returns the upstream's result", async () => {
+      const client = await connectV1(env.talon.url, TOKENS.ZENDESK_AI_TOKEN);
+      const before = env.counts();
+      const res = await client.callTool({ name: "zendesk_ticket_search", arguments: { query: "eSIM" } });
+      expect(res.isError).toBeFalsy();
+      const sc = res.structuredContent as { tickets: { subject: string; requester: { email: string } }[] };
+      expect(sc.tickets.length).toBeGreaterThan(0);
+      expect(sc.tickets[0]!.subject).toMatch(/eSIM/i);
+      expect(env.counts().ticket_search).toBe(before.ticket_search! + 1);
+      await client.close();
+    });
+
+    it("denies forbidden, wildcard-forbidden and unexposed tools without reaching the upstream", async () => {
+      const client = await connectV1(env.talon.url, TOKENS.ZENDESK_AI_TOKEN);
+      const forbidden = await expectDenied(client.callTool({ name: "zendesk_user_delete", arguments: { user_id: 1 } }), /zd-forbidden/);
+      expect(forbidden.data).toMatchObject({ reason: "forbid", rules: ["zd-forbidden"] });
+      await expectDenied(client.callTool({ name: "zendesk_admin_purge", arguments: {} }), /zd-forbidden/);
+      await expectDenied(client.callTool({ name: "ZENDESK_ADMIN_PURGE", arguments: {} }), /zd-forbidden/);
+      const unexposed = await expectDenied(client.callTool({ name: "export_all", arguments: {} }), /not_exposed/);
+      expect(unexposed.data).toMatchObject({ reason: "default:not_exposed" });
+      const counts = env.counts();
+      expect(counts.user_delete).toBe(0);
+      expect(counts.admin_purge).toBe(0);
+      expect(counts.export_all).toBe(0);
+      await client.close();
+    });
+
+    it("denies a vendor outside its boundary, and a client without a valid token", async () => {
+      const intercom = await connectV1(env.talon.url, TOKENS.INTERCOM_TOKEN);
+      await expectDenied(intercom.callTool({ name: "zendesk_ticket_read", arguments: { id: 1 } }), /outside_boundary/);
+      expect((await intercom.listTools()).tools).toEqual([]);
+      await intercom.close();
+      await expect(connectV1(env.talon.url, "wrong-token")).rejects.toThrow(/401|invalid bearer token/i);
+      await expect(connectV1(env.talon.url, undefined)).rejects.toThrow(/401|authentication required/i);
+    });
+
+    it("fails closed on a call that needs an approval this runtime cannot hold", async () => {
+      const client = await connectV1(env.talon.url, TOKENS.ZENDESK_AI_TOKEN);
+      await expectDenied(client.callTool({ name: "zendesk_ticket_update", arguments: { id: 1, priority: "low", impact: 1 } }), /zd-oversight/);
+      expect(env.counts().update_ticket).toBe(0);
+      await client.close();
+    });
+
+    it("records one evidence entry per tools/call, allowed or denied", async () => {
+      const records = auditJson(env.talon.data);
+      // Calls made above: 1 allowed search, 4 denials, 1 boundary denial, 1 approval denial.
+      expect(records.length).toBe(7);
+      expect(records.filter((r) => r.decision === "allow").map((r) => [r.tool, r.upstreamTool, r.outcome])).toEqual([
+        ["zendesk_ticket_search", "ticket_search", "ok"],
+      ]);
+      const denied = records.filter((r) => r.decision === "deny");
+      expect(denied.map((r) => r.tool).sort()).toEqual(
+        ["ZENDESK_ADMIN_PURGE", "export_all", "zendesk_admin_purge", "zendesk_ticket_read", "zendesk_ticket_update", "zendesk_user_delete"].sort(),
+      );
+      for (const r of records) {
+        expect(r.agent).toBe("zendesk-vendor-proxy");
+        expect(typeof r.bundleHash).toBe("string");
+        expect(r.latencyMs).toBeGreaterThanOrEqual(0);
+      }
+      expect(records.find((r) => r.tool === "zendesk_ticket_read")).toMatchObject({ caller: "intercom", reason: "default:outside_boundary" });
+      expect(records.find((r) => r.tool === "zendesk_user_delete")).toMatchObject({ caller: "zendesk-ai-agent", ruleIds: ["zd-forbidden"] });
+      const human = auditJson(env.talon.data, ["--agent", "nobody"]);
+      expect(human).toEqual([]);
+    });
+  });
+}
+
+function countsReader(file: string): () => Counts {
+  return () => JSON.parse(readFileSync(file, "utf8")) as Counts;
+}
+
+scenario("zendesk example over a stdio upstream", async () => {
+  const countsFile = join(tempDir(), "counts.json");
+  const { bundle } = buildPolicy({ "zendesk.talon": POLICY }, { upstream: join(EXAMPLE, "upstream") });
+  const talon = await startTalon(bundle, { env: { ...TOKENS, ZENDESK_UPSTREAM_COUNTS_FILE: countsFile } });
+  return { talon, counts: countsReader(countsFile), stop: () => talon.stop() };
+});
+
+scenario("zendesk example over a Streamable HTTP upstream", async () => {
+  const countsFile = join(tempDir(), "counts.json");
+  const upstream = await startListening([join(EXAMPLE, "upstream/server.mjs"), "--http", "--port", "0"], { ZENDESK_UPSTREAM_COUNTS_FILE: countsFile });
+  const policy = POLICY.replace(/upstream stdio \[[^\]]*\]/, `upstream "http://127.0.0.1:${upstream.port}/mcp"`);
+  expect(policy).not.toBe(POLICY);
+  const { bundle } = buildPolicy({ "zendesk.talon": policy });
+  const talon = await startTalon(bundle, { env: TOKENS });
+  return {
+    talon,
+    counts: countsReader(countsFile),
+    async stop() {
+      await talon.stop();
+      await upstream.stop();
+    },
+  };
+});
