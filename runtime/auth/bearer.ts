@@ -18,8 +18,17 @@ function digest(token: string): Buffer {
   return createHash("sha256").update(token, "utf8").digest();
 }
 
+/** How many recently verified Authorization values are remembered. */
+const CACHE_SIZE = 1024;
+
 export class BearerAuth {
   private readonly byDigest = new Map<string, { digest: Buffer; principal: Principal }>();
+  /**
+   * Authorization header values already verified, so a session's steady stream of requests costs
+   * a map lookup instead of a SHA-256 each. Only successful verifications are cached, the cache is
+   * bounded (oldest first out), and it holds nothing the process does not already hold.
+   */
+  private readonly verified = new Map<string, Principal>();
 
   /**
    * @param principals the bundle's principals; those without a token cannot log in by bearer.
@@ -44,11 +53,15 @@ export class BearerAuth {
     if (header === "") {
       return this.allowAnonymous ? { ok: true, principal: ANONYMOUS } : { ok: false, status: 401, message: "authentication required: send Authorization: Bearer <token>" };
     }
+    const cached = this.verified.get(header);
+    if (cached) return { ok: true, principal: cached };
     const m = /^Bearer[ ]+([\x21-\x7e]+)[ ]*$/i.exec(header);
     if (!m) return { ok: false, status: 401, message: "malformed Authorization header; expected Bearer <token>" };
     const d = digest(m[1]!);
     const hit = this.byDigest.get(d.toString("hex"));
     if (!hit || !timingSafeEqual(hit.digest, d)) return { ok: false, status: 401, message: "invalid bearer token" };
+    if (this.verified.size >= CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(header, hit.principal);
     return { ok: true, principal: hit.principal };
   }
 }

@@ -36,8 +36,8 @@ export function readBody(
       onTooLarge();
       return;
     }
-    // Copy: the ArrayBuffer is only valid during this callback.
-    const chunk = Buffer.from(new Uint8Array(ab).slice());
+    // Copy (once): the ArrayBuffer is only valid during this callback.
+    const chunk = Buffer.from(new Uint8Array(ab));
     if (isLast) {
       if (!first) onBody(chunk);
       else {

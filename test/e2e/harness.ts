@@ -102,36 +102,6 @@ export async function startTalon(bundle: string, opts: { env?: Record<string, st
   };
 }
 
-/** Start a child process that prints `listening <port>` and return the port. */
-export async function startListening(argv: string[], env: Record<string, string> = {}): Promise<{ port: number; proc: ChildProcess; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  live.add(proc);
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`${argv.join(" ")} did not start:\n${out}`)), 20_000);
-    proc.stdout!.setEncoding("utf8").on("data", (c: string) => {
-      out += c;
-      const m = /listening (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    proc.on("exit", (code) => reject(new Error(`${argv.join(" ")} exited (${code})`)));
-  });
-  return {
-    port,
-    proc,
-    async stop() {
-      if (proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once("exit", r));
-      proc.kill("SIGTERM");
-      await exited;
-      live.delete(proc);
-    },
-  };
-}
-
 /** A connected v1 SDK client with a bearer token. */
 export async function connectV1(url: string, token: string | undefined, client = new Client({ name: "talon-test", version: "1.0.0" })): Promise<Client> {
   const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};

@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
-import { auditJson, buildPolicy, connectV1, ROOT, startListening, startTalon, tempDir, type RunningTalon } from "./harness.js";
+import { startHttpServer, ZENDESK_UPSTREAM } from "../fixtures/spawn-server.js";
+import { auditJson, buildPolicy, connectV1, ROOT, startTalon, tempDir, type RunningTalon } from "./harness.js";
 
 const EXAMPLE = join(ROOT, "examples/zendesk-vendor-proxy");
 const POLICY = readFileSync(join(EXAMPLE, "zendesk-vendor-proxy.talon"), "utf8");
@@ -126,7 +127,7 @@ scenario("zendesk example over a stdio upstream", async () => {
 
 scenario("zendesk example over a Streamable HTTP upstream", async () => {
   const countsFile = join(tempDir(), "counts.json");
-  const upstream = await startListening([join(EXAMPLE, "upstream/server.mjs"), "--http", "--port", "0"], { ZENDESK_UPSTREAM_COUNTS_FILE: countsFile });
+  const upstream = await startHttpServer(ZENDESK_UPSTREAM, [], { ZENDESK_UPSTREAM_COUNTS_FILE: countsFile });
   const policy = POLICY.replace(/upstream stdio \[[^\]]*\]/, `upstream "http://127.0.0.1:${upstream.port}/mcp"`);
   expect(policy).not.toBe(POLICY);
   const { bundle } = buildPolicy({ "zendesk.talon": policy });

@@ -1,0 +1,87 @@
+/**
+ * The human form of an evidence record, as `talon audit list` prints it (the seed's "Verify
+ * Evidence" block):
+ *
+ *   [16:42:13] proxy_tool_call
+ *     Tool: zendesk_ticket_search
+ *     Upstream: ticket_search (zendesk-ai-vendor.com)
+ *     Caller: zendesk-ai-agent (vendor)
+ *     Policy: ALLOWED (rule grant-xyz)
+ *     Latency: 1.234 ms
+ *     Evidence: evt_abc123
+ *
+ * An `Outcome:` line follows `Policy:` only when the outcome is not the one the decision implies
+ * (a tool error or an upstream failure after an allow). The seed's "PII redacted" line arrives with
+ * redaction.
+ *
+ * Every string from a record passes through `printable`: tool names, messages and errors come
+ * from clients and upstreams, and a raw newline in a tool name could forge a whole record in
+ * the audit output.
+ */
+import type { EvidenceRecord } from "./record.js";
+
+/** The record as lines of text (no trailing newlines). */
+export function formatEvidence(rec: EvidenceRecord): string[] {
+  const lines = [
+    `[${localClock(rec.time)}] ${printable(rec.kind)}`,
+    `  Tool: ${printable(rec.tool)}`,
+    `  Upstream: ${upstreamText(rec)}`,
+    `  Caller: ${rec.caller === null ? "anonymous" : `${printable(rec.caller)} (${printable(rec.callerKind)})`}`,
+    `  Policy: ${policyText(rec)}`,
+  ];
+  const outcome = outcomeText(rec);
+  if (outcome) lines.push(`  Outcome: ${outcome}`);
+  lines.push(`  Latency: ${rec.latencyMs.toFixed(3)} ms`, `  Evidence: ${printable(rec.id)}`);
+  return lines;
+}
+
+/** Local wall-clock time HH:MM:SS, like the seed. */
+export function localClock(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+}
+
+function upstreamText(rec: EvidenceRecord): string {
+  if (rec.upstreamTool === null) return `${printable(rec.upstream)} (not called)`;
+  return `${printable(rec.upstreamTool)} (${printable(rec.upstream)})`;
+}
+
+/**
+ * `ALLOWED (rule grant-xyz)`, `DENIED (forbid zd-forbidden: <message>)`,
+ * `DENIED (default:no_grant)`. Default denies carry no rule and a generic message, so only the
+ * reason is shown; other denies show the reason, the rule ids and the client-visible message.
+ */
+function policyText(rec: EvidenceRecord): string {
+  const ids = printable(rec.ruleIds.join(", "));
+  const reason = printable(rec.reason);
+  if (rec.decision === "allow") {
+    if (ids) return `ALLOWED (${rec.ruleIds.length === 1 ? "rule" : "rules"} ${ids})`;
+    return reason === "allow" ? "ALLOWED" : `ALLOWED (${reason})`;
+  }
+  if (reason.startsWith("default:")) return `DENIED (${reason})`;
+  const head = ids ? `${reason} ${ids}` : reason;
+  return rec.message ? `DENIED (${head}: ${printable(rec.message)})` : `DENIED (${head})`;
+}
+
+function outcomeText(rec: EvidenceRecord): string | null {
+  switch (rec.outcome) {
+    case "ok":
+      return null;
+    case "denied":
+      return rec.decision === "deny" ? null : "denied";
+    case "tool_error":
+      return "tool_error (the tool reported an error)";
+    case "upstream_error":
+      return rec.error ? `upstream_error (${printable(rec.error)})` : "upstream_error";
+  }
+}
+
+/** C0/C1 controls, and the bidi overrides that can reorder a terminal line. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** The text with control and bidi characters shown as `\uXXXX` escapes (newline as `\n`). */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) =>
+    c === "\n" ? "\\n" : c === "\t" ? "\\t" : c === "\r" ? "\\r" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * The evidence record: one per `tools/call` decision, allowed or denied. The runtime builds the
+ * record (everything but `id` and `seq`); the store assigns both and commits it before the call
+ * proceeds or the response leaves (ARCHITECTURE.md, Invariants).
+ */
+import { randomBytes } from "node:crypto";
+
+/** One committed `tools/call` decision. Plain data: stored as msgpack, printed as JSON lines. */
+export interface EvidenceRecord {
+  /** "evt_" + 24 hex chars (random), unique. */
+  id: string;
+  /** Monotonically increasing per store, starts at 1 (a failed append may leave a gap). */
+  seq: number;
+  /** ms since epoch when the call arrived. */
+  time: number;
+  kind: "proxy_tool_call";
+  agent: string;
+  /** Principal id, null when anonymous. */
+  caller: string | null;
+  callerKind: "vendor" | "caller" | "anonymous";
+  /** Downstream Mcp-Session-Id. */
+  session: string | null;
+  /** Client tool name as called. */
+  tool: string;
+  /** Upstream tool name (null when denied before resolution). */
+  upstreamTool: string | null;
+  /** Upstream label: vendor label, URL host, or stdio command name. */
+  upstream: string;
+  decision: "allow" | "deny";
+  /** DecisionReason from runtime/hooks.ts, or "upstream_error" / "internal". */
+  reason: string;
+  ruleIds: string[];
+  /** Client-visible decision text. */
+  message: string;
+  bundleHash: string;
+  /** Arrival → response ready, ms (float, 3 decimals). */
+  latencyMs: number;
+  outcome: "ok" | "tool_error" | "upstream_error" | "denied";
+  /** Upstream/internal error text when outcome is upstream_error. */
+  error?: string;
+}
+
+/** What the runtime hands to `EvidenceStore.append`: the store assigns `id` and `seq`. */
+export type EvidenceInput = Omit<EvidenceRecord, "id" | "seq">;
+
+/** A fresh record id: "evt_" + 24 hex chars from 12 random bytes. */
+export function newEvidenceId(): string {
+  return "evt_" + randomBytes(12).toString("hex");
+}
+
+const CALLER_KINDS = new Set(["vendor", "caller", "anonymous"]);
+const DECISIONS = new Set(["allow", "deny"]);
+const OUTCOMES = new Set(["ok", "tool_error", "upstream_error", "denied"]);
+
+/**
+ * Checks the shape of an append input and returns the first problem as text, or null when the
+ * record is well-formed. The runtime is typed, so this guards against untyped callers (and
+ * `NaN` latencies) writing records that `talon audit` could not print; it is a handful of
+ * `typeof` checks, cheap enough for every append.
+ */
+export function evidenceInputProblem(rec: EvidenceInput): string | null {
+  if (rec === null || typeof rec !== "object") return "record is not an object";
+  if (rec.kind !== "proxy_tool_call") return `kind must be "proxy_tool_call", got ${JSON.stringify(rec.kind)}`;
+  if (!Number.isFinite(rec.time)) return "time must be a finite number (ms since epoch)";
+  if (!Number.isFinite(rec.latencyMs)) return "latencyMs must be a finite number";
+  for (const key of ["agent", "tool", "upstream", "reason", "message", "bundleHash"] as const) {
+    if (typeof rec[key] !== "string") return `${key} must be a string`;
+  }
+  for (const key of ["caller", "session", "upstreamTool"] as const) {
+    if (rec[key] !== null && typeof rec[key] !== "string") return `${key} must be a string or null`;
+  }
+  if (!CALLER_KINDS.has(rec.callerKind)) return `callerKind must be vendor, caller or anonymous`;
+  if (!DECISIONS.has(rec.decision)) return `decision must be allow or deny`;
+  if (!OUTCOMES.has(rec.outcome)) return `outcome must be ok, tool_error, upstream_error or denied`;
+  if (!Array.isArray(rec.ruleIds) || rec.ruleIds.some((id) => typeof id !== "string")) {
+    return "ruleIds must be an array of strings";
+  }
+  if (rec.error !== undefined && typeof rec.error !== "string") return "error must be a string when present";
+  return null;
+}
+
+/**
+ * Builds the stored record with a fixed key order (so JSON lines read the same for every record)
+ * and without an `error` key when there is no error. `latencyMs` is rounded to 3 decimals here,
+ * once, so every reader sees the same number.
+ */
+export function toEvidenceRecord(rec: EvidenceInput, id: string, seq: number): EvidenceRecord {
+  const out: EvidenceRecord = {
+    id,
+    seq,
+    time: rec.time,
+    kind: rec.kind,
+    agent: rec.agent,
+    caller: rec.caller,
+    callerKind: rec.callerKind,
+    session: rec.session,
+    tool: rec.tool,
+    upstreamTool: rec.upstreamTool,
+    upstream: rec.upstream,
+    decision: rec.decision,
+    reason: rec.reason,
+    ruleIds: [...rec.ruleIds],
+    message: rec.message,
+    bundleHash: rec.bundleHash,
+    latencyMs: Math.round(rec.latencyMs * 1000) / 1000,
+    outcome: rec.outcome,
+  };
+  if (rec.error !== undefined) out.error = rec.error;
+  return out;
+}
