@@ -1,0 +1,2 @@
+talon 2
+agent "x" { mode intercept }
