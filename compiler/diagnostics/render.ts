@@ -13,7 +13,9 @@ export function renderDiagnostic(d: Diagnostic, sources: SourceMap): string {
   const lines = [`${span.file}:${span.line}:${span.col}: ${d.severity}[${d.code}]: ${d.message}`];
   const src = sources.get(span.file);
   if (src) {
-    const text = src.lineText(span.line).replace(/\t/g, " ");
+    // Bidi controls are shown as visible escapes of the same width, so the quoted line cannot
+    // be reordered on screen (TAL0109 quotes exactly such lines).
+    const text = src.lineText(span.line).replace(/\t/g, " ").replace(/[\u202a-\u202e\u2066-\u2069]/g, "\u00bf");
     const gutter = String(span.line);
     const pad = " ".repeat(gutter.length);
     // A multi-line span is underlined to the end of its first line.

@@ -7,6 +7,12 @@
  * Resolution done before this point: principals and teams by name, defaults (mode intercept,
  * posture read_only), rule ids (explicit `@id` or `<agent>.<kind>.<hash of canonical rule>`),
  * YAML args-scope conditions (`priority` → `args.priority`), durations in ms.
+ *
+ * Additions by the back end (beyond the first skeleton): `detectors`, team `claims`, principal
+ * `attrs`, the agent settings that have no runtime contract yet (`auth`, `trustAnnotations`,
+ * `requireListed`, `realpathCheck`, `blobs`, `allowMethods`, `limits`, `catalog`, `roots`,
+ * `denyPaths`), tool `paths`/`schema`, and the `detector` expression. They are carried so that no
+ * declaration is dropped silently; `check` notes (TAL1101) each one the runtime does not enforce.
  */
 
 export type ToolClass = "read" | "write" | "destructive";
@@ -17,6 +23,15 @@ export interface BundleIR {
   readonly teams: readonly TeamIR[];
   readonly secrets: readonly { readonly name: string; readonly ref: SecretRefIR; readonly at: string }[];
   readonly agents: readonly AgentIR[];
+  /** User-declared detectors (§5); built-in detector names need no declaration. */
+  readonly detectors: readonly DetectorIR[];
+}
+
+export interface DetectorIR {
+  readonly name: string;
+  readonly patterns: readonly { readonly source: string; readonly flags: string }[];
+  readonly validators: readonly string[];
+  readonly at: string;
 }
 
 export interface SecretRefIR {
@@ -32,6 +47,8 @@ export interface PrincipalIR {
   /** Boundary globs (seed `allowed_tools`); null = no boundary. */
   readonly tools: readonly string[] | null;
   readonly teams: readonly string[];
+  /** `attrs { … }` lowered as an object expression; null when absent. */
+  readonly attrs: ExprIR | null;
   readonly at: string;
 }
 
@@ -39,6 +56,8 @@ export interface TeamIR {
   readonly name: string;
   readonly members: readonly string[];
   readonly approvers: readonly string[];
+  /** Claim-based membership (`claim "groups" = "sre"`). */
+  readonly claims: readonly { readonly key: string; readonly value: string }[];
   readonly at: string;
 }
 
@@ -58,6 +77,23 @@ export interface AgentIR {
   readonly compliance: { readonly frameworks: readonly string[]; readonly auditRetentionDays: number | null } | null;
   readonly evidence: { readonly capture: readonly string[]; readonly sink: string | null } | null;
   readonly tls: Readonly<Record<string, string | boolean>> | null;
+  /** Client authentication scheme (`auth …`); null = not written. */
+  readonly auth: { readonly scheme: "bearer" | "none" | "oidc"; readonly issuer: string | null; readonly audience: string | null } | null;
+  /** `trust_annotations` (default false). */
+  readonly trustAnnotations: boolean;
+  /** `require_listed` (default true). */
+  readonly requireListed: boolean;
+  /** `realpath_check` (default false). */
+  readonly realpathCheck: boolean;
+  /** `blobs pass|drop|block`; null = not written. */
+  readonly blobs: "pass" | "drop" | "block" | null;
+  /** Extra MCP methods let through (`allow method …`). */
+  readonly allowMethods: readonly string[];
+  /** `limits { max_message 4MiB … }`, sizes in bytes. */
+  readonly limits: Readonly<Record<string, number>>;
+  readonly catalog: { readonly path: string; readonly strict: boolean } | null;
+  readonly roots: readonly { readonly name: string; readonly path: string; readonly access: "read" | "read_write"; readonly at: string }[];
+  readonly denyPaths: readonly string[];
   readonly at: string;
 }
 
@@ -70,6 +106,10 @@ export interface ToolIR {
   readonly upstream: string | null;
   /** Declared class; null = not declared (destructive unless annotations are trusted, §3). */
   readonly class: ToolClass | null;
+  /** Path arguments (§8.4), as written (`args.path`). */
+  readonly paths: readonly string[];
+  /** Input schema file, as written; null when absent. */
+  readonly schema: string | null;
   readonly at: string;
 }
 
@@ -129,7 +169,9 @@ export type MatcherIR = { readonly kind: "regex"; readonly source: string; reado
 /**
  * Expressions, resolved: paths start at a root (`args`, `meta`, `caller`, `tool`, `agent`, `now`,
  * `result`, `response`) with literal steps; `unless` has become `!`. Typed literals carry their
- * unit. This is the form both the interpreter and the emitter walk.
+ * unit. This is the form both the interpreter and the emitter walk. A variable bound by a
+ * quantifier (`xs.exists(x, …)`) is a path whose root is `$x` (`$` cannot start an identifier, so
+ * it never clashes with a root); `const` names are inlined; detector names become `detector`.
  */
 export type ExprIR =
   | { readonly op: "lit"; readonly value: string | number | boolean | null }
@@ -144,4 +186,5 @@ export type ExprIR =
   | { readonly op: "neg"; readonly operand: ExprIR }
   | { readonly op: "binary"; readonly kind: string; readonly left: ExprIR; readonly right: ExprIR }
   | { readonly op: "in_range"; readonly value: ExprIR; readonly low: ExprIR; readonly high: ExprIR }
-  | { readonly op: "call"; readonly fn: string; readonly target: ExprIR | null; readonly args: readonly ExprIR[] };
+  | { readonly op: "call"; readonly fn: string; readonly target: ExprIR | null; readonly args: readonly ExprIR[] }
+  | { readonly op: "detector"; readonly name: string };
