@@ -4,7 +4,7 @@
  * `stop()`; a test that forgets gets its processes killed at exit.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync, mkdirSync, cpSync } from "node:fs";
+import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,13 +37,12 @@ export function buildBundle(srcDir: string, outDir: string): void {
 }
 
 /** Write a policy (and optional extra files) into a fresh directory and build it. */
-export function buildPolicy(files: Record<string, string>, copyDirs: Record<string, string> = {}): { src: string; bundle: string } {
+export function buildPolicy(files: Record<string, string>): { src: string; bundle: string } {
   const src = tempDir("talon-src-");
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(src, name, ".."), { recursive: true });
     writeFileSync(join(src, name), text);
   }
-  for (const [to, from] of Object.entries(copyDirs)) cpSync(from, join(src, to), { recursive: true });
   const bundle = join(src, "bundle");
   buildBundle(src, bundle);
   return { src, bundle };

@@ -120,7 +120,10 @@ function countsReader(file: string): () => Counts {
 
 scenario("zendesk example over a stdio upstream", async () => {
   const countsFile = join(tempDir(), "counts.json");
-  const { bundle } = buildPolicy({ "zendesk.talon": POLICY }, { upstream: join(EXAMPLE, "upstream") });
+  // The example's relative command runs where the policy lives; from a temp dir, point at it.
+  const policy = POLICY.replace(`"upstream/server.mjs"`, JSON.stringify(ZENDESK_UPSTREAM));
+  expect(policy).not.toBe(POLICY);
+  const { bundle } = buildPolicy({ "zendesk.talon": policy });
   const talon = await startTalon(bundle, { env: { ...TOKENS, ZENDESK_UPSTREAM_COUNTS_FILE: countsFile } });
   return { talon, counts: countsReader(countsFile), stop: () => talon.stop() };
 });

@@ -1,0 +1,91 @@
+/**
+ * The benchmark proper, behind `bench/run.ts`: the micro-benchmark suites, then the end-to-end
+ * load run (fast upstream direct, Talon over HTTP, Talon over stdio), printed as tables and
+ * optionally saved under bench/results/<tag>/ (`e2e.json`, `decide.json`).
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runE2e, TARGETS, type E2eResult, type Target } from "./e2e/e2e.js";
+import { formatMachine, machineInfo } from "./e2e/machine.js";
+import { formatE2e } from "./e2e/table.js";
+import { DEFAULT_CLIENT } from "./load/http-client.js";
+import { FlagError, intFlag, numberFlag, parseFlags, stringFlag } from "./flags.js";
+import { RESULTS_DIR } from "./paths.js";
+import { formatDecide, runDecideSuite, type DecideTiming } from "./suites/decide.js";
+
+function list(text: string): string[] {
+  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+function saveTag(value: string | true | undefined): string | null {
+  if (value === undefined) return null;
+  const tag = value === true || value === "" ? new Date().toISOString().slice(0, 10) : value;
+  if (!/^[A-Za-z0-9._-]+$/.test(tag) || tag.startsWith(".")) {
+    throw new FlagError(`--save tag must be letters, digits, '.', '_' or '-', got '${tag}'`);
+  }
+  return tag;
+}
+
+/** Run the benchmark with command-line `argv` (see bench/run.ts); resolves to the exit code. */
+export async function runBench(argv: readonly string[]): Promise<number> {
+  const flags = parseFlags(argv, {
+    quick: "boolean", save: "optional", "direct-only": "boolean", targets: "string", concurrency: "string",
+    requests: "string", "max-seconds": "string", client: "string", "skip-suites": "boolean", "skip-e2e": "boolean",
+  });
+  const quick = flags.get("quick") === true;
+  const directOnly = flags.get("direct-only") === true;
+  const tag = saveTag(flags.get("save"));
+  const targets = directOnly ? ["direct"] : list(stringFlag(flags, "targets", TARGETS.join(",")));
+  for (const t of targets) {
+    if (!(TARGETS as readonly string[]).includes(t)) throw new FlagError(`unknown target '${t}' (known: ${TARGETS.join(", ")})`);
+  }
+  const concurrencies = list(stringFlag(flags, "concurrency", "1,32")).map((c) => {
+    if (!/^[1-9]\d*$/.test(c)) throw new FlagError(`--concurrency takes positive integers, got '${c}'`);
+    return Number(c);
+  });
+  const fixedRequests = intFlag(flags, "requests", 0);
+  const requestsAt = (c: number): number => fixedRequests || (c === 1 ? 20_000 : 50_000) / (quick ? 10 : 1);
+  const maxSeconds = numberFlag(flags, "max-seconds", 20);
+  const client = flags.has("client") ? stringFlag(flags, "client", "") : undefined;
+
+  const machine = machineInfo();
+  console.log(formatMachine(machine));
+  let failed = false;
+
+  let decide: DecideTiming[] | null = null;
+  if (!directOnly && flags.get("skip-suites") !== true) {
+    try {
+      decide = await runDecideSuite(quick ? 200 : 500);
+      console.log(formatDecide(decide));
+    } catch (err) {
+      failed = true;
+      console.log(`decide suite: not run: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  let e2e: E2eResult | null = null;
+  if (flags.get("skip-e2e") !== true) {
+    const workDir = await mkdtemp(join(tmpdir(), "talon-bench-"));
+    try {
+      e2e = await runE2e({
+        targets: targets as Target[], concurrencies, requestsAt, maxSeconds, client, workDir,
+        log: (line) => console.log(`  ${line}`),
+      });
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+    console.log(formatE2e(e2e.rows, e2e.failures));
+    if (e2e.failures.length > 0 || e2e.rows.some((r) => r.report.errors > 0)) failed = true;
+  }
+
+  if (tag !== null) {
+    const dir = join(RESULTS_DIR, tag);
+    await mkdir(dir, { recursive: true });
+    const meta = { tag, date: new Date().toISOString(), machine, quick, targets, concurrencies, maxSeconds, client: client ?? DEFAULT_CLIENT };
+    if (e2e !== null) await writeFile(join(dir, "e2e.json"), JSON.stringify({ ...meta, ...e2e }, null, 2) + "\n");
+    if (decide !== null) await writeFile(join(dir, "decide.json"), JSON.stringify({ ...meta, decide }, null, 2) + "\n");
+    console.log(`saved to ${dir}`);
+  }
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,110 @@
+/**
+ * Invariant: nothing declared is dropped silently. Every feature this compiler carries in the IR
+ * but the runtime does not enforce yet gets exactly one TAL1101 note per agent (at its first use),
+ * and the notes go into `manifest.json` for operators. Where ignoring a feature would let calls
+ * through unchecked, the bundle fails closed instead, and the note says how:
+ * - an applicable `approve` denies with `approval_unavailable`, an applicable `confirm` with
+ *   `confirm_unavailable` (conditions are not evaluated: an unknown condition fires, §5);
+ * - `forbid … when/unless` applies unconditionally; `grant … when/unless` grants nothing.
+ * Codes: TAL1101.
+ */
+import type { AgentItem, Rule } from "../../lower/ast.js";
+import type { Span } from "../../source/source.js";
+import type { MergedAgent } from "../agents.js";
+import type { CheckContext, CheckRule } from "../context.js";
+
+interface Feature {
+  readonly feature: string;
+  readonly detail: string;
+  /** The span of the first item that uses the feature, or undefined. */
+  find(agent: MergedAgent): Span | undefined;
+}
+
+function firstItem(agent: MergedAgent, pred: (item: AgentItem) => boolean): Span | undefined {
+  return agent.items.find((i) => pred(i.node))?.node.span;
+}
+
+function firstRule(agent: MergedAgent, pred: (rule: Rule) => boolean): Span | undefined {
+  return agent.rules.find((r) => pred(r.node))?.node.span;
+}
+
+const item = (kind: AgentItem["kind"]) => (a: MergedAgent) => firstItem(a, (i) => i.kind === kind);
+const rule = (kind: Rule["kind"]) => (a: MergedAgent) => firstRule(a, (r) => r.kind === kind);
+
+/** The features, in the order their notes are reported. */
+const FEATURES: readonly Feature[] = [
+  { feature: "`approve`", detail: "; calls it applies to are denied with `approval_unavailable`", find: rule("approve") },
+  { feature: "`confirm`", detail: "; calls it applies to are denied with `confirm_unavailable`", find: rule("confirm") },
+  {
+    feature: "a condition on `forbid`",
+    detail: "; the forbid applies unconditionally (an unknown condition fires)",
+    find: (a) => firstRule(a, (r) => r.kind === "forbid" && r.cond !== undefined),
+  },
+  {
+    feature: "a condition on `grant`",
+    detail: "; a conditional grant grants nothing (an unknown condition never grants)",
+    find: (a) => firstRule(a, (r) => r.kind === "grant" && r.cond !== undefined),
+  },
+  { feature: "PII redaction (`redact`)", detail: "; arguments and results pass unredacted", find: rule("redact") },
+  { feature: "rate limiting (`limit`)", detail: "; calls are not rate limited", find: rule("limit") },
+  { feature: "idempotency (`idempotent`)", detail: "; duplicate calls are forwarded again", find: rule("idempotent") },
+  { feature: "response blocking (`block response`)", detail: "; responses are not inspected", find: rule("block") },
+  { feature: "`compliance`", detail: "; retention and framework profiles are not applied", find: item("compliance") },
+  {
+    feature: "evidence capture of responses and redactions",
+    detail: "",
+    find: (a) => a.capture.find((c) => c.name === "responses" || c.name === "redactions")?.span,
+  },
+  { feature: "`tls`", detail: "; the listener does not take its TLS settings from the policy", find: item("tls") },
+  {
+    feature: "mode `passthrough`/`shadow`",
+    detail: "; the agent is enforced as in `intercept` mode",
+    find: (a) => firstItem(a, (i) => i.kind === "mode" && i.value !== "intercept"),
+  },
+  {
+    feature: "virtual roots (`root`, `deny path`)",
+    detail: "; path arguments are not checked",
+    find: (a) => firstItem(a, (i) => i.kind === "root" || i.kind === "path_deny"),
+  },
+  { feature: "`catalog`", detail: "; globs are not expanded against a tool snapshot", find: item("catalog") },
+  {
+    feature: "`trust_annotations`",
+    detail: "; tools without a declared class are treated as destructive",
+    find: (a) => firstItem(a, (i) => i.kind === "flag" && i.name === "trust_annotations" && i.value),
+  },
+  {
+    feature: "`require_listed` / `realpath_check`",
+    detail: "",
+    find: (a) => firstItem(a, (i) => i.kind === "flag" && i.name !== "trust_annotations"),
+  },
+  { feature: "`auth oidc`", detail: "; clients authenticate by token only", find: (a) => firstItem(a, (i) => i.kind === "auth" && i.scheme === "oidc") },
+  { feature: "`blobs`", detail: "", find: item("blobs") },
+  { feature: "message `limits`", detail: "; the runtime's own size limits apply", find: item("limits") },
+  { feature: "`allow method`", detail: "", find: item("allow_method") },
+];
+
+function note(ctx: CheckContext, span: Span, feature: string, detail: string): void {
+  ctx.diags.report("TAL1101", span, { args: { feature, detail } });
+}
+
+/** The rule described at the top of this file. */
+export const checkUnenforced: CheckRule = {
+  name: "unenforced",
+  run(ctx) {
+    for (const agent of ctx.program.agents) {
+      for (const f of FEATURES) {
+        const span = f.find(agent);
+        if (span) note(ctx, span, f.feature, f.detail);
+      }
+    }
+    // Bundle-level declarations with no runtime counterpart yet.
+    for (const [, decls] of ctx.program.principals) {
+      const d = decls[0]!;
+      if (d.oidcSub) note(ctx, d.oidcSub.span, "`oidc sub`", `; principal "${d.id.value}" cannot authenticate by OIDC`);
+    }
+    for (const [, decls] of ctx.program.teams) {
+      const t = decls[0]!;
+      if (t.claims.length > 0) note(ctx, t.claims[0]!.span, "claim-based team membership", "");
+    }
+  },
+};

@@ -1,0 +1,37 @@
+/**
+ * The ordered registry of check rules. Order matters only for how diagnostics read (name and
+ * shape problems before semantic ones); every rule runs, and the bag sorts by position at the end.
+ */
+import type { CheckRule } from "../context.js";
+import { checkAgentScalars } from "./check-agent-scalars.js";
+import { checkAgentUpstream } from "./check-agent-upstream.js";
+import { checkAnonymous } from "./check-anonymous.js";
+import { checkApprovals } from "./check-approvals.js";
+import { checkGrants } from "./check-grants.js";
+import { checkLimits } from "./check-limits.js";
+import { checkRedact } from "./check-redact.js";
+import { checkReferences } from "./check-references.js";
+import { checkRuleIds } from "./check-rule-ids.js";
+import { checkSecrets } from "./check-secrets.js";
+import { checkToolExposures } from "./check-tool-exposures.js";
+import { checkToolNames } from "./check-tool-names.js";
+import { checkUnenforced } from "./check-unenforced.js";
+import { checkUniqueNames } from "./check-unique-names.js";
+
+/** Every check rule, in the order they run. */
+export const CHECK_RULES: readonly CheckRule[] = [
+  checkUniqueNames,
+  checkAgentScalars,
+  checkAgentUpstream,
+  checkReferences,
+  checkToolNames,
+  checkToolExposures,
+  checkGrants,
+  checkSecrets,
+  checkAnonymous,
+  checkApprovals,
+  checkLimits,
+  checkRedact,
+  checkRuleIds,
+  checkUnenforced,
+];

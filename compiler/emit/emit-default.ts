@@ -1,0 +1,121 @@
+/**
+ * The default branch of an agent's `decide`: names that are no exact exposure (and no name a
+ * forbid writes out exactly) are resolved here against globs at run time, following §7.1:
+ * glob exposure (most restrictive class wins) → forbids (ASCII case-insensitive) → default deny
+ * (not exposed, boundary, grant) → confirm / approve (failing closed) → allow.
+ *
+ * Allocation: the allow path allocates nothing — the covering grants become a bit mask and the
+ * decision for each realizable mask is preallocated (`emit-grants.ts`; an agent with more than
+ * `MAX_MASK_GRANTS` unconditional grants collects ids instead). Deny decisions whose rule ids or
+ * message depend on which globs a name matched (forbid names the called tool; confirm/approve list
+ * the matching rules) are built on that terminal deny path only: they are rare and end the call.
+ */
+import { ALLOW_PREFIX, CLASS_RANK, FORBID_PREFIX, decisionText, forbidSuffix } from "../ir/decision-text.js";
+import type { TargetsIR, ToolClass } from "../ir/ir.js";
+import { Code, Name, comment, frozenArray, join, ts } from "./code.js";
+import { CLASSES, MAX_MASK_GRANTS, classTest, emitGrantList, emitGrants } from "./emit-grants.js";
+import { anyGlobTest } from "./glob-code.js";
+import type { ModuleBuilder } from "./module.js";
+import type { AgentPlan } from "./plan.js";
+
+const tool = Name.of("tool");
+const p = Name.of("p");
+
+/** Targets of forbid/confirm/approve in the default branch: the upstream name is the client name here. */
+function targetsTest(mb: ModuleBuilder, t: TargetsIR): Code {
+  return t.kind === "classes" ? classTest(t.classes) : anyGlobTest(mb, tool, t.refs, true);
+}
+
+/** Collect-ids code for confirm/approve/forbid-like rules; returns the statements. */
+function collect(mb: ModuleBuilder, list: Name, msg: Name, rules: readonly { id: string; at: string; targets: TargetsIR; message: string; hard?: boolean }[], hard?: Name): Code[] {
+  return rules.map((r) => {
+    const m = mb.hoist("TEXT", Code.trusted("string"), ts`${r.message}`);
+    const setHard = hard && r.hard ? ts` ${hard} = true;` : ts``;
+    return join(
+      [comment(`rule ${r.id} (${r.at})`), ts`if (${targetsTest(mb, r.targets)}) {`, ts`  if (${list} === undefined) { ${list} = []; ${msg} = ${m}; }`, ts`  ${list}.push(${r.id});${setHard}`, ts`}`],
+      "\n",
+    );
+  });
+}
+
+/** Emit `decideOther_<slug>(tool, p)`; returns its name. */
+export function emitDefaultBranch(mb: ModuleBuilder, plan: AgentPlan, slug: string, inBoundary: Name): Name {
+  const { agent } = plan;
+  const name = Name.of(`decideOther_${slug}`);
+  const useMask = plan.grants.length <= MAX_MASK_GRANTS;
+  const grants = useMask ? emitGrants(mb, plan, slug) : { list: emitGrantList(mb, plan, slug) };
+  const granted = "mask" in grants ? ts`${grants.mask}(${tool}, ${p}, k) !== 0` : ts`${grants.list}(${tool}, ${p}, k) !== undefined`;
+  const perClass = (make: (cls: ToolClass) => Parameters<ModuleBuilder["decision"]>[0]) =>
+    mb.hoist("BY_CLASS", Code.trusted("readonly Decision[]"), frozenArray(CLASSES.map((c) => mb.decision(make(c)))));
+  const notExposed = mb.decision({ effect: "deny", reason: "default:not_exposed", ruleIds: [], message: decisionText.notExposed(agent.name), upstream: null, toolClass: null, listed: false });
+  const outside = perClass((c) => ({ effect: "deny", reason: "default:outside_boundary", ruleIds: [], message: decisionText.outsideBoundary(), upstream: null, toolClass: c, listed: false }));
+  const noGrant = perClass((c) => ({ effect: "deny", reason: "default:no_grant", ruleIds: [], message: decisionText.noGrant(c), upstream: null, toolClass: c, listed: false }));
+
+  // Exposure: globs only, tried from the most restrictive class down (§3).
+  const byRank: Code[] = [];
+  for (const rank of [2, 1, 0]) {
+    const globs = agent.tools.filter((t) => t.glob && CLASS_RANK[t.class ?? "destructive"] === rank).map((t) => t.name);
+    if (globs.length > 0) byRank.push(ts`${byRank.length > 0 ? ts`else ` : ts``}if (${anyGlobTest(mb, tool, globs, false)}) k = ${rank};`);
+  }
+  const body: Code[] = [
+    comment("Exposure by glob (exact names are switch cases); the most restrictive class wins, no class = destructive."),
+    ts`let k: number = -1;`,
+    ...byRank,
+  ];
+
+  // Forbids: every matching id (sorted: rules are visited by id); an unknown condition fires.
+  const fIds = Name.of("forbidIds");
+  const fMsg = Name.of("forbidText");
+  const hard = Name.of("hard");
+  body.push(ts`let ${fIds}: string[] | undefined;`, ts`let ${fMsg} = "";`, ts`let ${hard} = false;`);
+  body.push(...collect(mb, fIds, fMsg, plan.forbids.map((f) => ({ ...f, message: forbidSuffix(f.id, f.reason), hard: f.when === null })), hard));
+  body.push(
+    join(
+      [
+        ts`if (${fIds} !== undefined) {`,
+        ts`  const listed = !${hard} && k >= 0 && ${inBoundary}(${tool}, ${p}) && ${granted};`,
+        ts`  return Object.freeze({ effect: "deny", reason: "forbid", ruleIds: Object.freeze(${fIds}), message: ${FORBID_PREFIX} + ${tool} + ${fMsg}, upstream: null, toolClass: k >= 0 ? CLASS_NAMES[k]! : null, listed });`,
+        ts`}`,
+      ],
+      "\n",
+    ),
+  );
+
+  // Default deny, in order. (Posture needs no check here: a grant covering a write or destructive
+  // class names that class or `all`, which is exactly what read_only asks for.)
+  body.push(ts`if (k < 0) return ${notExposed};`, ts`if (!${inBoundary}(${tool}, ${p})) return ${outside}[k]!;`);
+  if ("mask" in grants) body.push(ts`const m = ${grants.mask}(${tool}, ${p}, k);`, ts`if (m === 0) return ${noGrant}[k]!;`);
+  else body.push(ts`const g = ${grants.list}(${tool}, ${p}, k);`, ts`if (g === undefined) return ${noGrant}[k]!;`);
+
+  // Confirm, then approve: this runtime cannot collect either, so an applicable one denies.
+  for (const [kind, rules] of [
+    ["confirm", plan.confirms.map((c) => ({ ...c, message: decisionText.confirmUnavailable(c.id) }))],
+    ["approval", plan.approves.map((a) => ({ ...a, message: decisionText.approvalUnavailable(a.id, a.team) }))],
+  ] as const) {
+    if (rules.length === 0) continue;
+    const ids = Name.of(`${kind}Ids`);
+    const msg = Name.of(`${kind}Text`);
+    body.push(ts`let ${ids}: string[] | undefined;`, ts`let ${msg} = "";`, ...collect(mb, ids, msg, rules));
+    const reason = kind === "confirm" ? "confirm_unavailable" : "approval_unavailable";
+    body.push(
+      ts`if (${ids} !== undefined) return Object.freeze({ effect: "deny", reason: ${reason}, ruleIds: Object.freeze(${ids}), message: ${msg}, upstream: null, toolClass: CLASS_NAMES[k]!, listed: true });`,
+    );
+  }
+  if ("mask" in grants) body.push(ts`return ${grants.allow}(k, m);`);
+  else {
+    body.push(
+      ts`return Object.freeze({ effect: "allow", reason: "allow", ruleIds: Object.freeze(g), message: ${ALLOW_PREFIX} + g.join(", "), upstream: null, toolClass: CLASS_NAMES[k]!, listed: true });`,
+    );
+  }
+  mb.fn({
+    name,
+    params: [
+      [tool, Code.trusted("string")],
+      [p, Code.trusted("number")],
+    ],
+    returnType: Code.trusted("Decision"),
+    body,
+    leading: comment(`Agent "${agent.name}": names that are not exact switch cases (glob exposures and everything else).`),
+  });
+  return name;
+}

@@ -1,0 +1,141 @@
+/**
+ * The grant part of the default branch: which unconditional grants cover a name for a principal
+ * slot and class. With up to `MAX_MASK_GRANTS` grants they form a bit mask (bit j = the j-th grant
+ * by id, so ids read out of a mask come sorted), and the allow decision for every mask a slot can
+ * produce is preallocated; with more, the covering ids are collected into a list per call.
+ */
+import { ALLOW_PREFIX, CLASS_RANK, decisionText } from "../ir/decision-text.js";
+import type { ToolClass } from "../ir/ir.js";
+import { Code, Name, comment, frozenArray, indent, join, ts } from "./code.js";
+import { anyGlobTest } from "./glob-code.js";
+import type { ModuleBuilder } from "./module.js";
+import { accessCovers, grantIncludes, type AgentPlan, type RuleOf } from "./plan.js";
+
+/** Classes by rank. */
+export const CLASSES: readonly ToolClass[] = ["read", "write", "destructive"];
+/** Masks are 31-bit-safe numbers; more unconditional grants than this use the id-list path. */
+export const MAX_MASK_GRANTS = 30;
+/** Realizable masks are enumerated per slot only up to this many candidate grants (2^6 subsets). */
+const MAX_ENUM_CANDIDATES = 6;
+
+const tool = Name.of("tool");
+const p = Name.of("p");
+const k = Name.of("k");
+
+/** A test of the class rank `k` against a set of classes. */
+export function classTest(classes: readonly ToolClass[]): Code {
+  const ranks = [...new Set(classes.map((c) => CLASS_RANK[c]))].sort();
+  if (ranks.length === 3) return ts`${k} >= 0`;
+  return ranks.length === 1 ? ts`${k} === ${ranks[0]!}` : ts`(${join(ranks.map((r) => ts`${k} === ${r}`), " || ")})`;
+}
+
+/** Code testing whether grant `g` covers `tool` for slot `p` and class `k`; undefined when it reaches no slot. */
+function grantTest(mb: ModuleBuilder, plan: AgentPlan, g: RuleOf<"grant">): Code | undefined {
+  const slots = plan.slots.map((s) => grantIncludes(g, s));
+  if (!slots.some(Boolean)) return undefined;
+  const parts: Code[] = [];
+  if (!slots.every(Boolean)) parts.push(ts`${mb.hoist("WHO", Code.trusted("readonly boolean[]"), frozenArray(slots))}[${p}]`);
+  if (!g.access.includes("all")) parts.push(classTest(g.access.filter((a): a is ToolClass => a !== "all")));
+  parts.push(anyGlobTest(mb, tool, g.on, false));
+  return join(parts, " && ");
+}
+
+/** Emit the mask function and the preallocated allow decisions; returns the mask function's name. */
+export function emitGrants(mb: ModuleBuilder, plan: AgentPlan, slug: string): { mask: Name; allow: Name } {
+  const mask = Name.of(`grantMask_${slug}`);
+  const allow = Name.of(`allow_${slug}`);
+  const grants = plan.grants;
+  const body: Code[] = [ts`let m = 0;`];
+  grants.forEach((g, j) => {
+    const test = grantTest(mb, plan, g);
+    if (test) body.push(join([comment(`rule ${g.id} (${g.at})`), ts`if (${test}) m |= ${2 ** j};`], "\n"));
+  });
+  body.push(ts`return m;`);
+  mb.fn({
+    name: mask,
+    params: [
+      [tool, Code.trusted("string")],
+      [p, Code.trusted("number")],
+      [k, Code.trusted("number")],
+    ],
+    returnType: Code.trusted("number"),
+    body,
+    leading: comment(`Covering unconditional grants of agent "${plan.agent.name}" as a bit mask (bit j = j-th grant by id).`),
+  });
+
+  // Preallocated allow decisions for every mask a slot can produce (subsets of its candidates).
+  const ids = mb.hoist("IDS", Code.trusted("readonly string[]"), frozenArray(grants.map((g) => g.id)));
+  const perClass: Code[] = [];
+  CLASSES.forEach((cls, rank) => {
+    const masks = new Set<number>();
+    for (const s of plan.slots) {
+      const cand = grants.map((g, j) => (grantIncludes(g, s) && accessCovers(g, cls) ? j : -1)).filter((j) => j >= 0);
+      if (cand.length > MAX_ENUM_CANDIDATES) continue; // left to the builder below
+      for (let sub = 1; sub < 1 << cand.length; sub++) {
+        let m = 0;
+        cand.forEach((j, b) => {
+          if (sub & (1 << b)) m |= 2 ** j;
+        });
+        masks.add(m);
+      }
+    }
+    if (masks.size === 0) return;
+    const cases = [...masks].sort((a, b) => a - b).map((m) => {
+      const gids = grants.filter((_, j) => m & (2 ** j)).map((g) => g.id);
+      const d = mb.decision({ effect: "allow", reason: "allow", ruleIds: gids, message: decisionText.allow(gids), upstream: null, toolClass: cls, listed: true });
+      return ts`case ${m}: return ${d};`;
+    });
+    perClass.push(join([ts`case ${rank}:`, ts`  switch (m) {`, indent(join(cases, "\n"), 2), ts`  }`, ts`  break;`], "\n"));
+  });
+  const body2: Code[] = [];
+  if (perClass.length > 0) body2.push(join([ts`switch (${k}) {`, indent(join(perClass, "\n")), ts`}`], "\n"));
+  body2.push(
+    join(
+      [
+        comment("A mask not enumerated above (a slot with many candidate grants): built here."),
+        ts`const ids: string[] = [];`,
+        ts`for (let j = 0; j < ${ids}.length; j++) if ((m & (2 ** j)) !== 0) ids.push(${ids}[j]!);`,
+        ts`return Object.freeze({ effect: "allow", reason: "allow", ruleIds: Object.freeze(ids), message: ${ALLOW_PREFIX} + ids.join(", "), upstream: null, toolClass: CLASS_NAMES[${k}]!, listed: true });`,
+      ],
+      "\n",
+    ),
+  );
+  mb.fn({
+    name: allow,
+    params: [
+      [k, Code.trusted("number")],
+      [Name.of("m"), Code.trusted("number")],
+    ],
+    returnType: Code.trusted("Decision"),
+    body: body2,
+    leading: comment(`Allow decisions of agent "${plan.agent.name}" by class rank and grant mask.`),
+  });
+  return { mask, allow };
+}
+
+/**
+ * For agents with more unconditional grants than a mask holds: the covering grant ids as a list
+ * (allocated per call, on this path only), and an allow decision built from it.
+ */
+export function emitGrantList(mb: ModuleBuilder, plan: AgentPlan, slug: string): Name {
+  const name = Name.of(`grantIds_${slug}`);
+  const ids = Name.of("ids");
+  const body: Code[] = [ts`let ${ids}: string[] | undefined;`];
+  for (const g of plan.grants) {
+    const test = grantTest(mb, plan, g);
+    if (test) body.push(join([comment(`rule ${g.id} (${g.at})`), ts`if (${test}) (${ids} ??= []).push(${g.id});`], "\n"));
+  }
+  body.push(ts`return ${ids};`);
+  mb.fn({
+    name,
+    params: [
+      [tool, Code.trusted("string")],
+      [p, Code.trusted("number")],
+      [k, Code.trusted("number")],
+    ],
+    returnType: Code.trusted("string[] | undefined"),
+    body,
+    leading: comment(`Covering unconditional grants of agent "${plan.agent.name}" by id (too many for a mask).`),
+  });
+  return name;
+}

@@ -1,0 +1,174 @@
+/**
+ * The emitter: IR → `policy.ts` (assembled in one shot from ts-morph structures), type-checked
+ * against `runtime/hooks.ts`, then compiled to `policy.mjs` with `ts.transpileModule` (ES2022 ESM;
+ * the type-only import disappears, so the bundle imports nothing at run time). Output is
+ * deterministic: the same IR and options give byte-identical files.
+ */
+import { IndentationText, NewLineKind, Project, QuoteKind, StructureKind, ts as typescript, type StatementStructures } from "ts-morph";
+import type { AgentIR, BundleIR } from "../ir/ir.js";
+import { decisionText } from "../ir/decision-text.js";
+import { Code, Name, comment, commentText, frozenArray, frozenObject, indent, join, ts } from "./code.js";
+import { emitClientName, emitDecide } from "./emit-agent.js";
+import { anyGlobTest } from "./glob-code.js";
+import { helpersCode } from "./helpers.js";
+import { ModuleBuilder } from "./module.js";
+import { agentSlugs } from "./names.js";
+import { planAgent, slotsOf, type Slot } from "./plan.js";
+import { typecheckPolicy } from "./typecheck.js";
+
+/** What the emitter needs besides the IR. */
+export interface EmitOptions {
+  readonly compilerVersion: string;
+  readonly bundleHash: string;
+  /** For the header's regenerate command: the directory and output as the user wrote them. */
+  readonly regenerate: { readonly dir: string; readonly out: string };
+  /** Type-check the generated TypeScript (default true). */
+  readonly typecheck?: boolean;
+}
+
+/** The generated module, as TypeScript and as compiled ES2022 JavaScript. */
+export interface EmittedPolicy {
+  readonly policyTs: string;
+  readonly policyMjs: string;
+}
+
+const N = (s: string) => Name.of(s);
+
+/** Whether clients of `agent` need no credential (mirrors check-anonymous). */
+export function allowsAnonymousIr(ir: BundleIR, agent: AgentIR): boolean {
+  return agent.auth?.scheme === "none" || !ir.principals.some((p) => p.token !== null);
+}
+
+function secretCode(s: { kind: string; value: string } | null): Code {
+  return s === null ? ts`null` : frozenObject([
+      [N("kind"), s.kind],
+      [N("value"), s.value],
+    ]);
+}
+
+function principalsCode(slots: readonly Slot[]): Code {
+  const items = slots
+    .filter((s) => s.principal)
+    .map((s) =>
+      frozenObject([
+        [N("id"), s.principal!.id],
+        [N("kind"), s.principal!.kind],
+        [N("index"), s.index],
+        [N("token"), secretCode(s.principal!.token)],
+        [N("teams"), frozenArray([...s.teams].sort())],
+      ]),
+    );
+  return items.length === 0 ? ts`Object.freeze([])` : join([ts`Object.freeze([`, indent(join(items.map((i) => ts`${i},`), "\n")), ts`])`], "\n");
+}
+
+function emitBoundary(mb: ModuleBuilder, slots: readonly Slot[]): Name {
+  const tool = N("tool");
+  const cases: Code[] = [];
+  for (const s of slots) {
+    const tools = s.principal?.tools;
+    if (!s.principal || tools === null || tools === undefined) continue;
+    cases.push(ts`case ${s.index}: ${comment(`${s.principal.kind} "${s.principal.id}"`)}`, ts`  return ${anyGlobTest(mb, tool, tools, false)};`);
+  }
+  const name = N("inBoundary");
+  mb.fn({
+    name,
+    params: [
+      [tool, Code.trusted("string")],
+      [N("p"), Code.trusted("number")],
+    ],
+    returnType: Code.trusted("boolean"),
+    body: cases.length === 0 ? [ts`return true;`] : [join([ts`switch (p) {`, indent(join([...cases, ts`default:`, ts`  return true;`], "\n")), ts`}`], "\n")],
+    leading: comment("Principal boundaries (`tools`, seed `allowed_tools`): case-sensitive globs; no boundary = unbounded."),
+  });
+  return name;
+}
+
+function upstreamCode(a: AgentIR): Code {
+  const u = a.upstream;
+  const vendor: [Name, string | null] = [N("vendor"), u.vendor];
+  if (u.transport === "http") return frozenObject([[N("transport"), "http"], [N("url"), u.url], vendor]);
+  if (u.transport === "stdio") return frozenObject([[N("transport"), "stdio"], [N("argv"), frozenArray(u.argv)], vendor]);
+  return frozenObject([[N("transport"), "unix"], [N("path"), u.path], vendor]);
+}
+
+function agentCode(ir: BundleIR, a: AgentIR, decide: Name, clientName: Name): Code {
+  const auth = a.upstreamAuth;
+  return frozenObject([
+    [N("name"), a.name],
+    [N("mode"), a.mode],
+    [N("upstream"), upstreamCode(a)],
+    [N("upstreamAuth"), auth === null ? null : frozenObject([[N("scheme"), auth.scheme], [N("header"), auth.header], [N("secret"), secretCode(auth.secret)]])],
+    [N("allowAnonymous"), allowsAnonymousIr(ir, a)],
+    [N("decide"), decide],
+    [N("clientName"), clientName],
+  ]);
+}
+
+/**
+ * A `const` statement as text: ts-morph would re-indent the continuation lines of a multi-line
+ * initializer, so constants are written whole (their text comes from the safe primitives).
+ */
+function constStatement(name: Name, type: Code | undefined, init: Code, exported: boolean, leading?: Code): string {
+  const decl = `${exported ? "export " : ""}const ${name.text}${type ? `: ${type.text}` : ""} = ${init.text};`;
+  return leading ? `${leading.text}\n${decl}` : decl;
+}
+
+/** Generate `policy.ts` (and, unless told otherwise, type-check it) and compile it to `policy.mjs`. */
+export function emitPolicy(ir: BundleIR, opts: EmitOptions): EmittedPolicy {
+  const mb = new ModuleBuilder();
+  const slots = slotsOf(ir);
+  const invalid = mb.decision({ effect: "deny", reason: "invalid_tool_name", ruleIds: [], message: decisionText.invalidToolName(), upstream: null, toolClass: null, listed: false });
+  const inBoundary = emitBoundary(mb, slots);
+  const slugs = agentSlugs(ir.agents.map((a) => a.name));
+  const agentEntries = ir.agents.map((a, i) => {
+    const plan = planAgent(a, slots);
+    const decide = emitDecide(mb, plan, slugs[i]!, inBoundary, invalid);
+    const clientName = emitClientName(mb, a, slugs[i]!);
+    return agentCode(ir, a, decide, clientName);
+  });
+
+  const header =
+    `// GENERATED by talonc ${commentText(opts.compilerVersion)} \u2014 DO NOT EDIT. Bundle ${commentText(opts.bundleHash)}. ` +
+    `Regenerate: talonc build ${commentText(opts.regenerate.dir)} -o ${commentText(opts.regenerate.out)}\n`;
+  const statements: (StatementStructures | string)[] = [
+    {
+      kind: StructureKind.ImportDeclaration,
+      isTypeOnly: true,
+      namedImports: ["CompiledAgent", "Decision", "Principal", "PrincipalSpec", "ToolClass"],
+      moduleSpecifier: "talon/runtime/hooks",
+    },
+    constStatement(N("BUNDLE_HASH"), Code.trusted("string"), ts`${opts.bundleHash}`, true, comment("sha256 of the compiler version and the canonical IR with its source positions.")),
+    constStatement(N("principals"), Code.trusted("readonly PrincipalSpec[]"), principalsCode(slots), true, comment("Declared principals; `index` is the slot grants are compiled against.")),
+    constStatement(N("PRINCIPAL_COUNT"), undefined, ts`${ir.principals.length}`, false),
+    helpersCode().text,
+    ...mb.consts.map((c) => constStatement(c.name, c.type, c.init, false, c.leading)),
+    ...mb.functions.map(
+      (f): StatementStructures => ({
+        kind: StructureKind.Function,
+        name: f.name.text,
+        parameters: f.params.map(([n, t]) => ({ name: n.text, type: t.text })),
+        returnType: f.returnType.text,
+        statements: f.body.map((b) => b.text),
+        ...(f.leading ? { leadingTrivia: `${f.leading.text}\n` } : {}),
+      }),
+    ),
+    constStatement(
+      N("agents"),
+      Code.trusted("readonly CompiledAgent[]"),
+      agentEntries.length === 0 ? ts`Object.freeze([])` : join([ts`Object.freeze([`, indent(join(agentEntries.map((e) => ts`${e},`), "\n")), ts`])`], "\n"),
+      true,
+      comment("One compiled agent per governed upstream."),
+    ),
+  ];
+  const project = new Project({
+    useInMemoryFileSystem: true,
+    manipulationSettings: { indentationText: IndentationText.TwoSpaces, quoteKind: QuoteKind.Double, newLineKind: NewLineKind.LineFeed },
+  });
+  const policyTs = project.createSourceFile("/bundle/policy.ts", { leadingTrivia: header, statements }).getFullText();
+  if (opts.typecheck !== false) typecheckPolicy(policyTs);
+  const policyMjs = typescript.transpileModule(policyTs, {
+    fileName: "policy.ts",
+    compilerOptions: { target: typescript.ScriptTarget.ES2022, module: typescript.ModuleKind.ES2022, removeComments: false },
+  }).outputText;
+  return { policyTs, policyMjs };
+}

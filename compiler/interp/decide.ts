@@ -1,0 +1,151 @@
+/**
+ * The reference interpreter for `tools/call` decisions (LANGUAGE.md §7.1, steps 1–4, with the
+ * fail-closed handling of `approve`/`confirm` this runtime needs). It reads the IR directly and
+ * follows the steps one by one, in the most obvious way: it is the oracle the emitted bundle is
+ * tested against, and the engine behind `talonc explain`. Speed does not matter here.
+ */
+import type { Decision, DecisionReason, Principal } from "../../runtime/hooks.js";
+import { CLASS_RANK, decisionText } from "../ir/decision-text.js";
+import type { AgentIR, BundleIR, PrincipalIR, RuleIR, TargetsIR, ToolClass } from "../ir/ir.js";
+import { globMatchIgnoreCaseRef, globMatchRef, validToolNameRef } from "./glob.js";
+
+type Rule<K extends RuleIR["kind"]> = Extract<RuleIR, { kind: K }>;
+
+/** The exposure a client name resolves to: upstream name (null = same) and effective class. */
+export interface ResolvedTool {
+  readonly upstream: string | null;
+  readonly cls: ToolClass;
+}
+
+function findAgent(ir: BundleIR, name: string): AgentIR {
+  const agent = ir.agents.find((a) => a.name === name);
+  if (!agent) throw new Error(`no agent named ${JSON.stringify(name)} in the bundle`);
+  return agent;
+}
+
+/** §3: an exact exposure beats a glob; among globs the most restrictive class wins; no class = destructive. */
+export function resolveToolRef(agent: AgentIR, tool: string): ResolvedTool | undefined {
+  const exact = agent.tools.find((t) => !t.glob && t.name === tool);
+  if (exact) return { upstream: exact.upstream, cls: exact.class ?? "destructive" };
+  let best: ToolClass | undefined;
+  for (const t of agent.tools) {
+    if (!t.glob || !globMatchRef(t.name, tool)) continue;
+    const cls = t.class ?? "destructive";
+    if (best === undefined || CLASS_RANK[cls] > CLASS_RANK[best]) best = cls;
+  }
+  return best === undefined ? undefined : { upstream: null, cls: best };
+}
+
+/** The declared principal behind a runtime principal, by index; undefined = anonymous. */
+function principalOf(ir: BundleIR, p: Principal): PrincipalIR | undefined {
+  return Number.isInteger(p.index) && p.index >= 0 && p.index < ir.principals.length ? ir.principals[p.index] : undefined;
+}
+
+/** Team names of a declared principal: its own `teams` plus teams whose `members` name it. */
+function teamsOf(ir: BundleIR, p: PrincipalIR | undefined): Set<string> {
+  const teams = new Set<string>();
+  if (!p) return teams;
+  for (const t of p.teams) teams.add(t);
+  for (const t of ir.teams) if (t.members.includes(p.id)) teams.add(t.name);
+  return teams;
+}
+
+/** Do forbid/confirm/approve targets hit this call? Tool refs ignore ASCII case and see both names. */
+function targetsHit(t: TargetsIR, tool: string, upstream: string, cls: ToolClass | null): boolean {
+  if (t.kind === "classes") return cls !== null && t.classes.includes(cls);
+  return t.refs.some((ref) => globMatchIgnoreCaseRef(ref, tool) || globMatchIgnoreCaseRef(ref, upstream));
+}
+
+function decision(
+  effect: "allow" | "deny",
+  reason: DecisionReason,
+  ruleIds: readonly string[],
+  message: string,
+  upstream: string | null,
+  toolClass: ToolClass | null,
+  listed: boolean,
+): Decision {
+  return { effect, reason, ruleIds, message, upstream, toolClass, listed };
+}
+
+const sortIds = (rules: readonly { id: string }[]) => rules.map((r) => r.id).sort();
+
+/** Decide a `tools/call` of client tool name `tool` by `principal` on agent `agentName`. */
+export function decideRef(ir: BundleIR, agentName: string, tool: string, principal: Principal, args: unknown): Decision {
+  void args; // Conditions are not evaluated yet: see the fail-closed handling below.
+  const agent = findAgent(ir, agentName);
+
+  // Step 1: frame. The name must be in the MCP alphabet before any rule looks at it.
+  if (!validToolNameRef(tool)) return decision("deny", "invalid_tool_name", [], decisionText.invalidToolName(), null, null, false);
+  const resolved = resolveToolRef(agent, tool);
+  const upstream = resolved?.upstream ?? tool;
+  const cls = resolved?.cls ?? null;
+
+  // Who is calling: a declared principal (by index) or anonymous.
+  const me = principalOf(ir, principal);
+  const myTeams = teamsOf(ir, me);
+  const inBoundary = me === undefined || me.tools === null || me.tools.some((ref) => globMatchRef(ref, tool));
+  const grantsMe = (g: Rule<"grant">) =>
+    g.who.kind === "anyone" ||
+    (g.who.kind === "team" && myTeams.has(g.who.team)) ||
+    (g.who.kind === "principal" && me !== undefined && me.kind === g.who.principalKind && me.id === g.who.id);
+  // Step 3's grants: unconditional (an unknown condition never grants), to me, on this name, covering the class.
+  const grants = agent.rules.filter(
+    (r): r is Rule<"grant"> =>
+      r.kind === "grant" &&
+      r.when === null &&
+      grantsMe(r) &&
+      r.on.some((ref) => globMatchRef(ref, tool)) &&
+      cls !== null &&
+      (r.access.includes("all") || r.access.includes(cls)),
+  );
+
+  // Step 2: forbid. A condition is not evaluated: unknown fires, so every matching forbid denies.
+  const forbids = agent.rules.filter((r): r is Rule<"forbid"> => r.kind === "forbid" && targetsHit(r.targets, tool, upstream, cls));
+  const unconditionallyForbidden = forbids.some((f) => f.when === null);
+  // §7.3: listed = exposed ∧ not unconditionally forbidden ∧ inside the boundary ∧ some grant covers it.
+  const listed = resolved !== undefined && !unconditionallyForbidden && inBoundary && grants.length > 0;
+  if (forbids.length > 0) {
+    const ids = sortIds(forbids);
+    const first = forbids.find((f) => f.id === ids[0])!;
+    return decision("deny", "forbid", ids, decisionText.forbid(tool, first.id, first.reason), null, cls, listed);
+  }
+
+  // Step 3: default deny, in order.
+  if (!resolved) return decision("deny", "default:not_exposed", [], decisionText.notExposed(agent.name), null, null, false);
+  if (!inBoundary) return decision("deny", "default:outside_boundary", [], decisionText.outsideBoundary(), null, resolved.cls, false);
+  if (grants.length === 0) return decision("deny", "default:no_grant", [], decisionText.noGrant(resolved.cls), null, resolved.cls, false);
+
+  // Step 4: posture. Under read_only, a class above read needs a grant naming write, destructive or all.
+  if (agent.posture === "read_only" && resolved.cls !== "read" && !grants.some((g) => g.access.some((a) => a !== "read"))) {
+    return decision("deny", "posture", [], decisionText.posture(resolved.cls), null, resolved.cls, listed);
+  }
+
+  // Steps 7–8, failing closed: this runtime cannot collect confirmations or approvals yet, and a
+  // condition is not evaluated (unknown fires), so any applicable rule denies.
+  const confirms = agent.rules.filter((r): r is Rule<"confirm"> => r.kind === "confirm" && targetsHit(r.targets, tool, upstream, cls));
+  if (confirms.length > 0) {
+    const ids = sortIds(confirms);
+    return decision("deny", "confirm_unavailable", ids, decisionText.confirmUnavailable(ids[0]!), null, resolved.cls, listed);
+  }
+  const approves = agent.rules.filter((r): r is Rule<"approve"> => r.kind === "approve" && targetsHit(r.targets, tool, upstream, cls));
+  if (approves.length > 0) {
+    const ids = sortIds(approves);
+    const first = approves.find((a) => a.id === ids[0])!;
+    return decision("deny", "approval_unavailable", ids, decisionText.approvalUnavailable(first.id, first.team), null, resolved.cls, listed);
+  }
+
+  const ids = sortIds(grants);
+  return decision("allow", "allow", ids, decisionText.allow(ids), resolved.upstream, resolved.cls, listed);
+}
+
+/** The client name an upstream tool is listed under, or null when the policy does not expose it. */
+export function clientNameRef(ir: BundleIR, agentName: string, upstreamName: string): string | null {
+  const agent = findAgent(ir, agentName);
+  const renamed = agent.tools.find((t) => !t.glob && (t.upstream ?? t.name) === upstreamName);
+  if (renamed) return renamed.name;
+  // An exact client name that is renamed to something else shadows the upstream tool of that name.
+  if (agent.tools.some((t) => !t.glob && t.name === upstreamName)) return null;
+  if (!validToolNameRef(upstreamName)) return null;
+  return agent.tools.some((t) => t.glob && globMatchRef(t.name, upstreamName)) ? upstreamName : null;
+}

@@ -1,0 +1,47 @@
+import { describe, expect, test } from "vitest";
+import { PRELUDE, diagnostics } from "./harness.js";
+
+describe("features carried but not enforced get one TAL1101 note each (per agent)", () => {
+  test("one note per feature, at its first use, saying how the bundle behaves", () => {
+    const src = `${PRELUDE}team ops { approvers "o@x" }
+agent "a" {
+  upstream "https://x"
+  mode shadow
+  tool t { class write }
+  grant vendor "v" write on t when args.ok == true
+  forbid tool u when args.x == 1
+  approve tool t by team ops
+  confirm tool t
+  redact a with hash
+  redact b with hash
+  limit rate 1 per 1s
+  idempotent tool t window 1m
+  block response when detect(response, jwt)
+  evidence { capture requests, responses }
+  compliance { frameworks gdpr }
+  root w { path "/srv/w" access read }
+}
+`;
+    const notes = diagnostics(src).filter((d) => d.code === "TAL1101");
+    expect(notes.map((d) => `${d.span.line} ${d.message}`)).toEqual([
+      "6 mode `passthrough`/`shadow` is carried in the bundle but not enforced by this runtime yet; the agent is enforced as in `intercept` mode",
+      "8 a condition on `grant` is carried in the bundle but not enforced by this runtime yet; a conditional grant grants nothing (an unknown condition never grants)",
+      "9 a condition on `forbid` is carried in the bundle but not enforced by this runtime yet; the forbid applies unconditionally (an unknown condition fires)",
+      "10 `approve` is carried in the bundle but not enforced by this runtime yet; calls it applies to are denied with `approval_unavailable`",
+      "11 `confirm` is carried in the bundle but not enforced by this runtime yet; calls it applies to are denied with `confirm_unavailable`",
+      "12 PII redaction (`redact`) is carried in the bundle but not enforced by this runtime yet; arguments and results pass unredacted",
+      "14 rate limiting (`limit`) is carried in the bundle but not enforced by this runtime yet; calls are not rate limited",
+      "15 idempotency (`idempotent`) is carried in the bundle but not enforced by this runtime yet; duplicate calls are forwarded again",
+      "16 response blocking (`block response`) is carried in the bundle but not enforced by this runtime yet; responses are not inspected",
+      "17 evidence capture of responses and redactions is carried in the bundle but not enforced by this runtime yet",
+      "18 `compliance` is carried in the bundle but not enforced by this runtime yet; retention and framework profiles are not applied",
+      "19 virtual roots (`root`, `deny path`) is carried in the bundle but not enforced by this runtime yet; path arguments are not checked",
+    ]);
+    expect(notes.every((d) => d.severity === "note")).toBe(true);
+  });
+
+  test("a plain policy gets no notes", () => {
+    const src = `${PRELUDE}agent "a" {\n  upstream "https://x"\n  tool t { class read }\n  grant anyone read on t\n  forbid tool z\n}\n`;
+    expect(diagnostics(src).filter((d) => d.code === "TAL1101")).toEqual([]);
+  });
+});

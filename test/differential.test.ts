@@ -1,0 +1,177 @@
+/**
+ * The differential test: every case in `test/cases/*.yaml` (policy + calls → expected decision)
+ * runs through the reference interpreter (`decideRef`) and the compiled bundle (the generated
+ * `policy.mjs`, imported); both must agree with each other and with the expectation. Then a few
+ * hundred random calls per case — names built from the policy's own vocabulary, case variants,
+ * Unicode look-alikes, junk, and principals including unknown indexes — must get identical
+ * decisions (and `clientName` answers) from both engines.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { parse } from "yaml";
+import type { Decision, Principal } from "../runtime/hooks.js";
+import { clientNameRef, decideRef } from "../compiler/interp/decide.js";
+import type { BundleIR } from "../compiler/ir/ir.js";
+import { agentOf, emitFiles, importPolicy, principalFor, type LoadedPolicy } from "./emit/harness.js";
+
+interface Call {
+  as: string;
+  tool: string;
+  expect: Decision["reason"];
+  ids?: string[];
+  listed?: boolean;
+  upstream?: string | null;
+  class?: string | null;
+  message?: string;
+}
+
+interface Case {
+  name: string;
+  policy?: string;
+  files?: Record<string, string>;
+  agent?: string;
+  calls: Call[];
+  clientNames?: { upstream: string; client: string | null }[];
+}
+
+const DIR = "test/cases";
+const readDir = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [`${dir}/${f}`, readFileSync(`${dir}/${f}`, "utf8")]));
+
+/** Many glob grants to the same principal: more than the emitter enumerates, or than a mask holds. */
+function manyGrants(n: number): string {
+  const grants = Array.from({ length: n }, (_, i) => `  grant anyone ${["read", "write", "all"][i % 3]} on "m${i % 7}_*", "*_${i}"\n`).join("");
+  return `talon 1\nvendor "v" { token env("V") }\nagent "many" {\n  upstream "https://m"\n  posture read_write\n  tool "m*" { class read }\n  tool "m*_w*" { class write }\n  tool "*" \n${grants}  forbid tool "m3_*_9"\n}\n`;
+}
+
+const cases: Case[] = [
+  ...readdirSync(DIR)
+    .filter((f) => f.endsWith(".yaml") && f !== "exceptions.yaml")
+    .sort()
+    .map((f) => parse(readFileSync(`${DIR}/${f}`, "utf8")) as Case),
+  // Random calls only: the golden fixture, the seed, and the emitter's large-grant paths.
+  { name: "rich fixture", files: readDir("test/emit/fixtures/rich"), calls: [] },
+  {
+    name: "seed",
+    files: {
+      "seed/zendesk-vendor-proxy.talon.yaml": readFileSync("examples/zendesk-vendor-proxy/seed/zendesk-vendor-proxy.talon.yaml", "utf8"),
+      "team.talon": 'talon 1\nteam approvers { approvers "lead@x" }\n',
+    },
+    calls: [],
+  },
+  { name: "eight glob grants", files: { "many.talon": manyGrants(8) }, calls: [] },
+  { name: "forty glob grants", files: { "many.talon": manyGrants(40) }, calls: [] },
+];
+
+/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Every tool name or pattern the bundle mentions. */
+function vocabulary(ir: BundleIR): string[] {
+  const words = new Set<string>();
+  for (const p of ir.principals) for (const t of p.tools ?? []) words.add(t);
+  for (const a of ir.agents) {
+    for (const t of a.tools) {
+      words.add(t.name);
+      if (t.upstream) words.add(t.upstream);
+    }
+    for (const r of a.rules) {
+      if (r.kind === "grant") r.on.forEach((x) => words.add(x));
+      if ("targets" in r && r.targets.kind === "tools") r.targets.refs.forEach((x) => words.add(x));
+    }
+  }
+  return [...words].sort();
+}
+
+const LOOKALIKES: Record<string, string> = { a: "\u0430", e: "\u0435", o: "\u043e", k: "\u212a", s: "\u017f", i: "\u0131" };
+const FRAGMENTS = ["", "x", "_", "admin", "_bulk", "purge", ".", "/", "write", "drop", "A", "zz9"];
+
+/** A random call name: a vocabulary word with globs filled, maybe case-flipped or disguised. */
+function randomName(r: () => number, words: readonly string[]): string {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  let name = pick(words).replace(/\*/g, () => pick(FRAGMENTS) + pick(FRAGMENTS));
+  const roll = r();
+  if (roll < 0.2) name = [...name].map((c) => (r() < 0.5 ? c.toUpperCase() : c)).join("");
+  else if (roll < 0.3) name = name.replace(/[aeoksi]/, (c) => LOOKALIKES[c]!);
+  else if (roll < 0.35) name = pick(["", " ", "x".repeat(129), "x".repeat(128), "a b", "tool\u0000", "\u212a", "é"]);
+  else if (roll < 0.45) name = pick(FRAGMENTS) + name + pick(FRAGMENTS);
+  return name;
+}
+
+function randomPrincipal(r: () => number, policy: LoadedPolicy): Principal {
+  const roll = r();
+  if (roll < 0.15) return { id: "anonymous", kind: "anonymous", index: -1, teams: [] };
+  if (roll < 0.2) return { id: "ghost", kind: "caller", index: [policy.principals.length, 99, 1.5, -7, Number.NaN][Math.floor(r() * 5)]!, teams: ["ops"] };
+  const spec = policy.principals[Math.floor(r() * policy.principals.length)];
+  return spec ? principalFor(policy, spec.id) : { id: "anonymous", kind: "anonymous", index: -1, teams: [] };
+}
+
+/** Plain data of a decision (frozen arrays compare equal to plain ones). */
+const plain = (d: Decision) => JSON.parse(JSON.stringify(d)) as Decision;
+
+describe.each(cases)("case $name", (c) => {
+  let ir: BundleIR;
+  let policy: LoadedPolicy;
+  const load = async () => {
+    if (policy) return;
+    const e = emitFiles(c.files ?? { [`${c.name}.talon`]: c.policy! });
+    ir = e.ir;
+    policy = await importPolicy(e.policyMjs);
+  };
+  const agentName = () => c.agent ?? ir.agents[0]!.name;
+
+  test("expected decisions, the same from both engines", async () => {
+    await load();
+    const agent = agentOf(policy, agentName());
+    for (const call of c.calls) {
+      const who = principalFor(policy, call.as);
+      const ref = decideRef(ir, agentName(), call.tool, who, {});
+      const got = plain(agent.decide(call.tool, who, {}));
+      const where = `${call.as} calls ${JSON.stringify(call.tool)}`;
+      expect(got, where).toEqual(ref);
+      expect(got.reason, where).toBe(call.expect);
+      expect(got.effect, where).toBe(call.expect === "allow" ? "allow" : "deny");
+      if (call.ids) expect(got.ruleIds, where).toEqual(call.ids);
+      if (call.listed !== undefined) expect(got.listed, where).toBe(call.listed);
+      if (call.upstream !== undefined) expect(got.upstream, where).toBe(call.upstream);
+      if (call.class !== undefined) expect(got.toolClass, where).toBe(call.class);
+      if (call.message !== undefined) expect(got.message, where).toBe(call.message);
+      if (call.expect !== "allow") expect(got.message, where).toMatch(/rule |default|invalid tool name|not a valid/);
+    }
+    for (const cn of c.clientNames ?? []) {
+      expect(agent.clientName(cn.upstream), cn.upstream).toBe(cn.client);
+      expect(clientNameRef(ir, agentName(), cn.upstream), cn.upstream).toBe(cn.client);
+    }
+  });
+
+  test("random calls: both engines agree", async () => {
+    await load();
+    const r = rng(0x7a10 + c.name.length);
+    const words = vocabulary(ir);
+    const reasons = new Set<string>();
+    for (const a of ir.agents) {
+      const agent = agentOf(policy, a.name);
+      for (let i = 0; i < 300; i++) {
+        const name = randomName(r, words);
+        const who = randomPrincipal(r, policy);
+        const where = `${a.name}: ${JSON.stringify(who)} calls ${JSON.stringify(name)}`;
+        const ref = decideRef(ir, a.name, name, who, {});
+        expect(plain(agent.decide(name, who, {})), where).toEqual(ref);
+        expect(agent.clientName(name), `clientName ${JSON.stringify(name)}`).toBe(clientNameRef(ir, a.name, name));
+        reasons.add(ref.reason);
+      }
+    }
+    // The random names must exercise allows and several kinds of deny, or the test proves little.
+    expect(reasons.has("allow")).toBe(true);
+    expect(reasons.has("invalid_tool_name")).toBe(true);
+    expect(reasons.size).toBeGreaterThanOrEqual(3);
+  });
+});
