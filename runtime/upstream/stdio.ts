@@ -61,10 +61,14 @@ export class StdioUpstream extends Peer implements Upstream {
   }
 
   async request(method: string, params: Record<string, unknown> | undefined, timeoutMs: number, onSent?: (id: number) => void): Promise<JsonRpcResponse> {
-    await this.ready;
-    if (this.fatal) throw new UpstreamError(this.fatal, "exited");
-    if (this.closing) throw new UpstreamError("upstream session closed", "closed");
-    return this.newRequest(method, params, timeoutMs, onSent);
+    // A child may die between the wait and the write; then wait for its successor.
+    for (let attempt = 0; attempt < 8; attempt++) {
+      await this.ready;
+      if (this.fatal) throw new UpstreamError(this.fatal, "exited");
+      if (this.closing) throw new UpstreamError("upstream session closed", "closed");
+      if (this.child) return this.newRequest(method, params, timeoutMs, onSent);
+    }
+    throw new UpstreamError("upstream keeps failing to restart", "exited");
   }
 
   notify(method: string, params: Record<string, unknown> | undefined): void {
@@ -111,7 +115,9 @@ export class StdioUpstream extends Peer implements Upstream {
     this.buffer = "";
     liveChildren.add(child);
     child.stdout!.setEncoding("utf8");
-    child.stdout!.on("data", (chunk: string) => this.onData(chunk));
+    child.stdout!.on("data", (chunk: string) => {
+      if (child === this.child) this.onData(chunk); // a detached (dying) child is no longer heard
+    });
     child.stderr!.setEncoding("utf8");
     child.stderr!.on("data", (chunk: string) => {
       for (const line of chunk.split("\n")) if (line) process.stderr.write(`[upstream ${this.label} ${child.pid}] ${line}\n`);
@@ -159,17 +165,19 @@ export class StdioUpstream extends Peer implements Upstream {
    * child is killed: its in-flight calls fail with the reason and supervision restarts it.
    */
   private protocolViolation(reason: string): void {
-    process.stderr.write(`[upstream ${this.label}] ${reason}; restarting it\n`);
     const child = this.child;
-    this.failAll(new UpstreamError(reason, "garbage"));
-    this.buffer = "";
-    child?.kill("SIGKILL");
+    if (!child) return;
+    // Detach first, so calls made before the kill lands wait for the restarted child instead of
+    // being written to this one.
+    this.onChildGone(child, reason, "garbage");
+    child.kill("SIGKILL");
   }
 
-  private onChildGone(child: ChildProcess, reason: string): void {
+  private onChildGone(child: ChildProcess, reason: string, kind: "exited" | "garbage" = "exited"): void {
     if (child !== this.child) return;
     this.child = undefined;
-    this.failAll(new UpstreamError(reason, "exited"));
+    this.buffer = "";
+    this.failAll(new UpstreamError(reason, kind));
     if (this.closing) return;
     const now = Date.now();
     this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS);

@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONFORMANCE_TARGET, startHttpServer, type RunningServer } from "../fixtures/spawn-server.js";
 import { runServerConformance, runServerConformanceReport } from "./conformance-harness.js";
-import { buildPolicy, startTalon, type RunningTalon } from "./harness.js";
-import { allowAllPolicy } from "./passthrough.test.js";
+import { buildPolicy, startTalon, type RunningTalon, allowAllPolicy } from "./harness.js";
 
 async function compare(directUrl: string, talonUrl: string): Promise<void> {
   const direct = await runServerConformance(directUrl);

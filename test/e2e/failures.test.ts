@@ -7,8 +7,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditJson, buildPolicy, connectV1, rawPost, ROOT, startTalon, tempDir, type RunningTalon } from "./harness.js";
-import { allowAllPolicy } from "./passthrough.test.js";
+import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { auditJson, buildPolicy, connectV1, rawPost, ROOT, startTalon, tempDir, type RunningTalon, allowAllPolicy } from "./harness.js";
 
 const FAULTY = join(ROOT, "test/fixtures/faulty-upstream.mjs");
 const INIT = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
@@ -96,16 +96,32 @@ describe("edge and upstream failures", () => {
     expect(String(records[0]!.error)).toMatch(/not JSON/);
   });
 
-  it("leaves no upstream process behind once sessions close", async () => {
+  it("ends a session's upstream process when the session is deleted, and every one at shutdown", async () => {
+    const before = new Set(faultyChildren(talon.proc.pid!));
     const clients = await Promise.all([1, 2, 3].map(() => connectV1(talon.url, undefined)));
     for (const c of clients) await c.callTool({ name: "ok", arguments: {} });
-    expect(faultyChildren(talon.proc.pid!).length).toBeGreaterThanOrEqual(3);
+    const mine = faultyChildren(talon.proc.pid!).filter((p) => !before.has(p));
+    expect(mine).toHaveLength(3);
     for (const c of clients) {
-      await (c.transport as { terminateSession?: () => Promise<void> }).terminateSession?.();
+      await (c.transport as StreamableHTTPClientTransport).terminateSession();
       await c.close();
     }
     await new Promise((r) => setTimeout(r, 300));
-    expect(faultyChildren(talon.proc.pid!)).toEqual([]);
+    expect(faultyChildren(talon.proc.pid!).filter((p) => mine.includes(p))).toEqual([]);
     expect(readFileSync(callsFile, "utf8")).toContain(" ok\n");
+
+    // Sessions left open (the earlier tests only closed their clients) end with the proxy.
+    const leftOpen = faultyChildren(talon.proc.pid!);
+    expect(leftOpen.length).toBeGreaterThan(0);
+    await talon.stop();
+    const alive = leftOpen.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
   });
 });

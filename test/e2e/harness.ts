@@ -128,3 +128,16 @@ export async function rawPost(url: string, body: string, headers: Record<string,
   });
   return { status: res.status, text: await res.text(), headers: res.headers };
 }
+
+/** A policy that exposes and grants every tool of `upstream` (a `.talon` upstream clause) to anyone. */
+export function allowAllPolicy(upstream: string): string {
+  return `talon 1
+## Allow everything: pass-through and conformance runs govern nothing but still record evidence.
+agent "everything" {
+  upstream ${upstream}
+  posture read_write
+  tool "*"
+  grant anyone all on "*"
+}
+`;
+}

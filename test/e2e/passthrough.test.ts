@@ -8,21 +8,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { CreateMessageRequestSchema, ElicitRequestSchema, LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { buildPolicy, connectV1, ROOT, startTalon, type RunningTalon } from "./harness.js";
+import { allowAllPolicy, buildPolicy, connectV1, ROOT, startTalon, type RunningTalon } from "./harness.js";
 
 const TARGET = join(ROOT, "test/fixtures/conformance-target.mjs");
-
-export function allowAllPolicy(upstream: string): string {
-  return `talon 1
-## Allow everything: pass-through and conformance runs govern nothing but still record evidence.
-agent "everything" {
-  upstream ${upstream}
-  posture read_write
-  tool "*"
-  grant anyone all on "*"
-}
-`;
-}
 
 describe("pass-through of ungoverned MCP traffic", () => {
   let talon: RunningTalon;
