@@ -21,6 +21,7 @@ import path from "node:path";
 import { open, type Database, type RootDatabase } from "lmdb";
 import { commitFailureCause } from "./commit-error.js";
 import { acquireEnv, releaseEnv } from "./env-cache.js";
+import { journalFiles, JournalFile, readJournal, ROTATE_BYTES } from "./journal.js";
 import { describeCause, EvidenceWriteError } from "./errors.js";
 import { checkLimit, matchesFilter, type EvidenceFilter } from "./filter.js";
 import { GroupCommit } from "./group-commit.js";
@@ -40,7 +41,19 @@ export interface EvidenceStoreOptions {
    * must already exist. Safe beside a running server: LMDB readers never block the writer.
    */
   readOnly?: boolean;
+  /** How often the journal is fdatasync'd (the power-loss window); default 200 ms. */
+  syncIntervalMs?: number;
 }
+
+/** An append waiting for this turn's journal write. */
+interface Queued {
+  rec: EvidenceRecord;
+  resolve: (rec: EvidenceRecord) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Past this many records written but not yet in LMDB, appends fail closed (bounded memory). */
+const MAX_UNINDEXED = 100_000;
 
 /** Append-only store of `EvidenceRecord`s; one writer process per store (see writer-lock.ts). */
 export class EvidenceStore {
@@ -52,18 +65,56 @@ export class EvidenceStore {
   readonly #db: Database<EvidenceRecord, number> | null;
   readonly #lock: WriterLock | null;
   readonly #commits: GroupCommit | null;
+  readonly #env: RootDatabase;
+  readonly #dir: string;
   #lastSeq: number;
   #closed = false;
   readonly #inflight = new Set<Promise<unknown>>();
+  /** Writer only: the journal file appended to, files waiting to be absorbed, this turn's queue. */
+  #journal: JournalFile | null = null;
+  readonly #retiring: JournalFile[] = [];
+  #queue: Queued[] = [];
+  #scheduled = false;
+  /** Written to the journal, not yet committed to LMDB (by seq); merged into reads. */
+  readonly #unindexed = new Map<number, EvidenceRecord>();
+  #indexError: unknown = undefined;
+  #syncTimer: NodeJS.Timeout | undefined;
+  #dirty = false;
 
-  private constructor(envPath: string, name: string, env: RootDatabase, lock: WriterLock | null, readOnly: boolean) {
+  private constructor(envPath: string, name: string, env: RootDatabase, lock: WriterLock | null, readOnly: boolean, syncIntervalMs: number) {
     this.path = envPath;
     this.readOnly = readOnly;
     this.#name = name;
     this.#lock = lock;
+    this.#env = env;
+    this.#dir = path.dirname(envPath);
     this.#db = openNamed(env, envPath, name, readOnly);
     this.#lastSeq = this.#db ? lastKey(this.#db, envPath) : 0;
     this.#commits = this.#db && !readOnly ? new GroupCommit(this.#db) : null;
+    if (!readOnly && this.#db) {
+      this.#replayJournal(this.#db);
+      this.#journal = new JournalFile(this.#dir, name, this.#lastSeq + 1);
+      this.#syncTimer = setInterval(() => this.#syncJournal(), syncIntervalMs);
+      this.#syncTimer.unref();
+    }
+  }
+
+  /**
+   * Records a previous run acknowledged but LMDB never committed (the process was killed in
+   * between) are put into LMDB now, synchronously and durably; then the journal files are gone.
+   */
+  #replayJournal(db: Database<EvidenceRecord, number>): void {
+    const files = journalFiles(this.#dir, this.#name);
+    const missing: EvidenceRecord[] = [];
+    // Not only the tail: a failed LMDB batch can leave a gap below records a later batch committed.
+    for (const { file } of files) for (const rec of readJournal(file)) if (!db.doesExist(rec.seq)) missing.push(rec);
+    if (missing.length > 0) {
+      db.transactionSync(() => {
+        for (const rec of missing) db.putSync(rec.seq, rec, { noOverwrite: true } as never);
+      });
+      this.#lastSeq = Math.max(this.#lastSeq, ...missing.map((r) => r.seq));
+    }
+    for (const { file } of files) fs.rmSync(file, { force: true });
   }
 
   /**
@@ -84,7 +135,7 @@ export class EvidenceStore {
       // The ".lmdb" suffix makes lmdb-js treat the path as a file (noSubdir), not a directory.
       // eventTurnBatching off: GroupCommit batches instead (see group-commit.ts for why).
       env = acquireEnv(envPath, (p) => open(p, { readOnly, maxDbs: 12, eventTurnBatching: false }), readOnly);
-      return new EvidenceStore(envPath, name, env, lock, readOnly);
+      return new EvidenceStore(envPath, name, env, lock, readOnly, opts.syncIntervalMs ?? 200);
     } catch (err) {
       lock?.release();
       if (env) void releaseEnv(envPath);
@@ -94,35 +145,136 @@ export class EvidenceStore {
 
   /**
    * Assigns `id` and the next `seq` (synchronously, so seq order is call order) and resolves with
-   * the record once its transaction is committed. Rejects with `EvidenceWriteError` when the record
-   * is malformed, the store is closed or read-only, or the commit fails; callers fail closed.
+   * the record once its journal line is written (see the header). Rejects with
+   * `EvidenceWriteError` when the record is malformed, the store is closed or read-only, or the
+   * write fails; callers fail closed.
    */
   append(input: EvidenceInput): Promise<EvidenceRecord> {
-    const commits = this.#commits;
     if (this.#closed) return Promise.reject(new EvidenceWriteError(`evidence store ${this.path} is closed`, this.path));
-    if (!commits) return Promise.reject(new EvidenceWriteError(`evidence store ${this.path} is open read-only`, this.path));
+    if (!this.#journal) return Promise.reject(new EvidenceWriteError(`evidence store ${this.path} is open read-only`, this.path));
     const problem = evidenceInputProblem(input);
     if (problem) return Promise.reject(new EvidenceWriteError(`invalid evidence record: ${problem}`, this.path));
-    const seq = ++this.#lastSeq;
-    const rec = toEvidenceRecord(input, newEvidenceId(), seq);
-    // MDB_NOOVERWRITE: a seq another writer already used fails this append, never replaces a record.
-    const done = commits.put(seq, rec).then(
-      (written) => {
-        if (written) return rec;
-        throw new EvidenceWriteError(
-          `evidence write to ${this.path} failed: sequence number ${seq} is already taken; is another process writing to this store?`,
-          this.path,
-        );
-      },
-      async (err: unknown) => {
-        const cause = await commitFailureCause(err);
-        throw new EvidenceWriteError(`evidence write to ${this.path} failed: ${describeCause(cause)}`, this.path, cause);
-      },
-    );
+    if (this.#unindexed.size >= MAX_UNINDEXED) {
+      return Promise.reject(new EvidenceWriteError(`evidence index (LMDB) at ${this.path} is failing: ${describeCause(this.#indexError)}`, this.path, this.#indexError));
+    }
+    const rec = toEvidenceRecord(input, newEvidenceId(), ++this.#lastSeq);
+    const done = new Promise<EvidenceRecord>((resolve, reject) => {
+      this.#queue.push({ rec, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        // Everything appended in this turn (including from its microtasks) shares one write.
+        setImmediate(() => this.#flush());
+      }
+    });
     this.#inflight.add(done);
     const forget = () => this.#inflight.delete(done);
     done.then(forget, forget);
     return done;
+  }
+
+  /** The group commit: one journal write for the turn's appends, then indexing in LMDB. */
+  #flush(): void {
+    this.#scheduled = false;
+    const items = this.#queue;
+    this.#queue = [];
+    if (items.length === 0) return;
+    // MDB_NOOVERWRITE in advance: a seq another writer already used (one that slipped past the
+    // lock) fails its append here, before anything is acknowledged. One cheap read per record.
+    const db = this.#db!;
+    let text = "";
+    const ok: Queued[] = [];
+    for (const it of items) {
+      if (db.doesExist(it.rec.seq)) {
+        it.reject(new EvidenceWriteError(`evidence write to ${this.path} failed: sequence number ${it.rec.seq} is already taken; is another process writing to this store?`, this.path));
+        continue;
+      }
+      ok.push(it);
+      text += JSON.stringify(it.rec) + "\n";
+    }
+    if (ok.length === 0) return;
+    try {
+      if (this.#journal!.broken || this.#journal!.size >= ROTATE_BYTES) this.#rotate();
+      this.#journal!.append(text, ok[ok.length - 1]!.rec.seq);
+    } catch (err) {
+      const e = new EvidenceWriteError(`evidence write to ${this.path} failed: ${describeCause(err)}`, this.path, err);
+      for (const it of ok) it.reject(e);
+      return;
+    }
+    this.#dirty = true;
+    for (const it of ok) {
+      this.#unindexed.set(it.rec.seq, it.rec);
+      it.resolve(it.rec);
+    }
+    this.#index(ok.map((it) => it.rec));
+  }
+
+  /** Commit records to LMDB; failures are retried with the next flush or by the sync timer. */
+  #index(recs: EvidenceRecord[]): void {
+    const commits = this.#commits!;
+    const done = Promise.all(
+      recs.map((rec) =>
+        commits.put(rec.seq, rec).then(
+          (written) => {
+            if (!written) {
+              throw new EvidenceWriteError(`evidence index ${this.path}: sequence number ${rec.seq} is already taken; is another process writing to this store?`, this.path);
+            }
+            this.#unindexed.delete(rec.seq);
+          },
+          async (err: unknown) => {
+            throw await commitFailureCause(err);
+          },
+        ),
+      ),
+    ).then(
+      () => {
+        if (this.#unindexed.size === 0) this.#indexError = undefined;
+        this.#absorbRetired();
+      },
+      (err: unknown) => {
+        this.#indexError = err;
+        process.stderr.write(`[evidence] LMDB index write failed (records are safe in the journal; retrying): ${describeCause(err)}\n`);
+      },
+    );
+    this.#inflight.add(done);
+    done.finally(() => this.#inflight.delete(done));
+  }
+
+  /** Start a new journal file; the old one is deleted once LMDB has durably absorbed it. */
+  #rotate(): void {
+    const old = this.#journal!;
+    this.#journal = new JournalFile(this.#dir, this.#name, this.#lastSeq + 1);
+    // A record appended after the rotation decision but before this flush has a lower seq than
+    // the new file's name says; names only order files, readers use the seq inside each line.
+    this.#retiring.push(old);
+    old.close();
+  }
+
+  /** Delete retired journal files whose records LMDB holds and has flushed to disk. */
+  #absorbRetired(): void {
+    if (this.#retiring.length === 0) return;
+    const lowestUnindexed = this.#unindexed.size ? Math.min(...this.#unindexed.keys()) : Infinity;
+    const ready = this.#retiring.filter((j) => j.lastSeq < lowestUnindexed);
+    if (ready.length === 0) return;
+    void (this.#env as unknown as { flushed: Promise<unknown> }).flushed.then(() => {
+      for (const j of ready) {
+        fs.rmSync(j.file, { force: true });
+        this.#retiring.splice(this.#retiring.indexOf(j), 1);
+      }
+    });
+  }
+
+  /** The fsync window: fdatasync the journal if it was written since the last sync; retry indexing. */
+  #syncJournal(): void {
+    if (this.#unindexed.size > 0 && this.#indexError !== undefined && !this.#scheduled) {
+      const retry = [...this.#unindexed.values()].filter((r) => r.seq <= this.#journal!.lastSeq);
+      this.#indexError = undefined;
+      this.#index(retry);
+    }
+    if (!this.#dirty || !this.#journal) return;
+    this.#dirty = false;
+    this.#journal.sync().catch((err: unknown) => {
+      process.stderr.write(`[evidence] journal fdatasync failed: ${describeCause(err)}\n`);
+    });
   }
 
   /**
@@ -135,7 +287,16 @@ export class EvidenceStore {
     this.#assertOpen();
     checkLimit(filter.limit);
     const db = this.#db;
-    if (!db) return [];
+    const tail = this.#unindexedTail(db);
+    if (!db) return applyLimit(tail.filter((r) => matchesFilter(r, filter)), filter.limit);
+    if (tail.length > 0) {
+      // Merge by key: the tail's records interleave with LMDB's when an index batch failed.
+      const keyed: [number, EvidenceRecord][] = [];
+      for (const { key, value } of db.getRange({})) if (matchesFilter(value, filter)) keyed.push([key, value]);
+      for (const r of tail) if (matchesFilter(r, filter)) keyed.push([r.seq, r]);
+      keyed.sort((a, b) => a[0] - b[0]);
+      return applyLimit(keyed.map(([, v]) => v), filter.limit);
+    }
     if (filter.limit === undefined) {
       const out: EvidenceRecord[] = [];
       for (const { value } of db.getRange({})) if (matchesFilter(value, filter)) out.push(value);
@@ -152,20 +313,58 @@ export class EvidenceStore {
     return newestFirst.reverse();
   }
 
-  /** Number of committed records; O(1) (LMDB keeps the count per database), so health checks may call it. */
+  /** Number of committed records; O(1) for a writer (LMDB keeps the count), so health checks may call it. */
   count(): number {
     this.#assertOpen();
-    if (!this.#db) return 0;
-    const { entryCount } = this.#db.getStats() as { entryCount?: unknown };
+    const db = this.#db;
+    let tail = 0;
+    if (this.readOnly) tail = this.#unindexedTail(db).length;
+    // A record whose LMDB commit landed but whose callback has not run yet is counted once.
+    else for (const seq of this.#unindexed.keys()) if (!db?.doesExist(seq)) tail++;
+    if (!db) return tail;
+    const { entryCount } = db.getStats() as { entryCount?: unknown };
     if (typeof entryCount !== "number") throw new Error(`evidence store ${this.path}: LMDB reported no entry count`);
-    return entryCount;
+    return entryCount + tail;
+  }
+
+  /** Whether LMDB is keeping up; a failing index is reported by readiness checks. */
+  get indexError(): unknown {
+    return this.#indexError;
+  }
+
+  /**
+   * Records acknowledged but not in LMDB yet, oldest first: from memory for the writer, from the
+   * journal files for a reader in another process.
+   */
+  #unindexedTail(db: Database<EvidenceRecord, number> | null): EvidenceRecord[] {
+    if (!this.readOnly) return [...this.#unindexed.values()].filter((r) => !db?.doesExist(r.seq)).sort((a, b) => a.seq - b.seq);
+    const last = db ? lastKey(db, this.path) : 0;
+    const out = new Map<number, EvidenceRecord>();
+    for (const { file } of journalFiles(this.#dir, this.#name)) {
+      let recs: EvidenceRecord[];
+      try {
+        recs = readJournal(file);
+      } catch {
+        continue; // deleted by the writer between listing and reading: LMDB has it now
+      }
+      for (const r of recs) if (r.seq > last) out.set(r.seq, r);
+    }
+    return [...out.values()].sort((a, b) => a.seq - b.seq);
   }
 
   /** Waits for in-flight appends to settle, then releases the writer lock and the environment. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#syncTimer) clearInterval(this.#syncTimer);
+    if (this.#scheduled) this.#flush();
     await Promise.allSettled([...this.#inflight]);
+    // Whatever LMDB holds now is flushed by closing it; the journal covers the rest until the
+    // next open replays it.
+    if (this.#journal) {
+      await this.#journal.sync().catch(() => undefined);
+      this.#journal.close();
+    }
     this.#lock?.release();
     await releaseEnv(this.path);
   }
@@ -194,3 +393,7 @@ function lastKey(db: Database<EvidenceRecord, number>, envPath: string): number 
   return 0;
 }
 
+/** The newest `limit` records (all when undefined), oldest first. */
+function applyLimit(recs: EvidenceRecord[], limit: number | undefined): EvidenceRecord[] {
+  return limit === undefined ? recs : limit === 0 ? [] : recs.slice(-limit);
+}
