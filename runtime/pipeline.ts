@@ -45,7 +45,6 @@ export async function governToolCall(
 ): Promise<CallOutcome> {
   const arrived = Date.now();
   const t0 = performance.now();
-  const principal = session.principal;
   const name = params?.name;
   const args = params?.arguments;
 
@@ -55,13 +54,12 @@ export async function governToolCall(
     decision = runtimeDecision("malformed", "tools/call params.arguments must be an object");
   else {
     try {
-      decision = ctx.agent.decide(name, principal, args);
+      decision = ctx.agent.decide(name, session.principal, args);
     } catch (err) {
       decision = runtimeDecision("internal", `policy evaluation failed: ${(err as Error).message}`);
     }
   }
   const toolName = typeof name === "string" ? name : "";
-  const base = recordBase(ctx, session, principal, toolName, arrived);
 
   if (decision.effect !== "allow") {
     const code = decision.reason === "malformed" ? ERR.INVALID_PARAMS : decision.reason === "internal" ? ERR.INTERNAL : ERR.POLICY_DENIED;
@@ -70,16 +68,7 @@ export async function governToolCall(
       id: clientId,
       error: { code, message: decision.message, data: { reason: decision.reason, rules: decision.ruleIds, bundle: ctx.bundleHash } },
     });
-    return commit(ctx, clientId, json, {
-      ...base,
-      upstreamTool: null,
-      decision: "deny",
-      reason: decision.reason,
-      ruleIds: [...decision.ruleIds],
-      message: decision.message,
-      latencyMs: elapsed(t0),
-      outcome: "denied",
-    });
+    return commit(ctx, clientId, json, record(ctx, session, toolName, arrived, t0, decision, null, "denied"));
   }
 
   const upstreamTool = decision.upstream ?? toolName;
@@ -91,57 +80,58 @@ export async function governToolCall(
   } catch (err) {
     const why = err instanceof UpstreamError ? err.message : `upstream call failed: ${(err as Error).message}`;
     const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, error: { code: ERR.UPSTREAM, message: why } });
-    return commit(ctx, clientId, json, allowRecord(base, decision, upstreamTool, t0, "upstream_error", why));
+    return commit(ctx, clientId, json, record(ctx, session, toolName, arrived, t0, decision, upstreamTool, "upstream_error", why));
   }
 
   if (answer.error !== undefined) {
     const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, error: answer.error });
-    return commit(ctx, clientId, json, allowRecord(base, decision, upstreamTool, t0, "upstream_error", `upstream error ${answer.error.code}: ${answer.error.message}`));
+    const why = `upstream error ${answer.error.code}: ${answer.error.message}`;
+    return commit(ctx, clientId, json, record(ctx, session, toolName, arrived, t0, decision, upstreamTool, "upstream_error", why));
   }
   const problem = checkCallToolResult(answer.result);
   if (problem) {
     const why = `upstream returned an invalid tools/call result: ${problem}`;
     const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, error: { code: ERR.UPSTREAM, message: why } });
-    return commit(ctx, clientId, json, allowRecord(base, decision, upstreamTool, t0, "upstream_error", why));
+    return commit(ctx, clientId, json, record(ctx, session, toolName, arrived, t0, decision, upstreamTool, "upstream_error", why));
   }
   const isError = (answer.result as { isError?: unknown }).isError === true;
   const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, result: answer.result });
-  return commit(ctx, clientId, json, allowRecord(base, decision, upstreamTool, t0, isError ? "tool_error" : "ok"));
+  return commit(ctx, clientId, json, record(ctx, session, toolName, arrived, t0, decision, upstreamTool, isError ? "tool_error" : "ok"));
 }
 
-function recordBase(ctx: AgentContext, session: Session, principal: Principal, tool: string, time: number) {
-  return {
+/** The evidence input for one call, built in one object (the store copies it once, in its field order). */
+function record(
+  ctx: AgentContext,
+  session: Session,
+  tool: string,
+  time: number,
+  t0: number,
+  decision: Decision,
+  upstreamTool: string | null,
+  outcome: EvidenceRecord["outcome"],
+  error?: string,
+): RecordFields {
+  const principal = session.principal;
+  const rec: RecordFields = {
     time,
-    kind: "proxy_tool_call" as const,
+    kind: "proxy_tool_call",
     agent: ctx.agent.name,
     caller: principal.kind === "anonymous" ? null : principal.id,
     callerKind: principal.kind,
     session: session.id,
     tool,
-    upstream: ctx.upstreamLabel,
-    bundleHash: ctx.bundleHash,
-  };
-}
-
-function allowRecord(
-  base: ReturnType<typeof recordBase>,
-  decision: Decision,
-  upstreamTool: string,
-  t0: number,
-  outcome: EvidenceRecord["outcome"],
-  error?: string,
-): RecordFields {
-  return {
-    ...base,
     upstreamTool,
-    decision: "allow",
+    upstream: ctx.upstreamLabel,
+    decision: decision.effect,
     reason: decision.reason,
-    ruleIds: [...decision.ruleIds],
+    ruleIds: decision.ruleIds as string[],
     message: decision.message,
+    bundleHash: ctx.bundleHash,
     latencyMs: elapsed(t0),
     outcome,
-    ...(error !== undefined ? { error } : {}),
   };
+  if (error !== undefined) rec.error = error;
+  return rec;
 }
 
 /** Commit the record, then release the answer; a failed commit turns the answer into an error. */
