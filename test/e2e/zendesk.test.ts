@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from "@modelcontextprotocol/client";
 import { startHttpServer, ZENDESK_UPSTREAM } from "../fixtures/spawn-server.js";
 import { auditJson, buildPolicy, connectV1, ROOT, startTalon, tempDir, type RunningTalon } from "./harness.js";
 
@@ -28,7 +29,7 @@ async function expectDenied(p: Promise<unknown>, pattern: RegExp): Promise<McpEr
 }
 
 /** The same scenario against whichever upstream transport `setup` starts. */
-function scenario(name: string, setup: () => Promise<{ talon: RunningTalon; counts: () => Counts; stop(): Promise<void> }>) {
+function scenario(name: string, setup: () => Promise<{ talon: RunningTalon; bundle: string; counts: () => Counts; stop(): Promise<void> }>) {
   describe(name, () => {
     let env: Awaited<ReturnType<typeof setup>>;
     beforeAll(async () => {
@@ -111,6 +112,30 @@ function scenario(name: string, setup: () => Promise<{ talon: RunningTalon; coun
       const human = auditJson(env.talon.data, ["--agent", "nobody"]);
       expect(human).toEqual([]);
     });
+
+    it("serves the v2 SDK client line the same way", async () => {
+      const client = new ClientV2({ name: "talon-test-v2", version: "1.0.0" });
+      await client.connect(new TransportV2(new URL(env.talon.url), { requestInit: { headers: { Authorization: `Bearer ${TOKENS.ZENDESK_AI_TOKEN}` } } }));
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name).sort()).toEqual(["zendesk_ticket_read", "zendesk_ticket_search", "zendesk_ticket_update"]);
+      const read = await client.callTool({ name: "zendesk_ticket_read", arguments: { id: 45231 } });
+      expect(read.structuredContent).toMatchObject({ id: 45231 });
+      await expect(client.callTool({ name: "zendesk_export_all", arguments: {} })).rejects.toThrow(/zd-forbidden/);
+      await client.close();
+      expect(auditJson(env.talon.data).length).toBe(9);
+    });
+
+    it("reports the bundle and the uWebSockets.js build on /info and answers health probes", async () => {
+      const base = env.talon.url.replace(/\/mcp$/, "");
+      const info = (await (await fetch(`${base}/info`)).json()) as Record<string, unknown>;
+      const manifest = JSON.parse(readFileSync(join(env.bundle, "manifest.json"), "utf8")) as { bundleHash: string };
+      expect(info).toMatchObject({ name: "talon", bundleHash: manifest.bundleHash, uws: "native" });
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${base}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: "ready" });
+      expect((await fetch(`${base}/nope`)).status).toBe(404);
+    });
   });
 }
 
@@ -125,7 +150,7 @@ scenario("zendesk example over a stdio upstream", async () => {
   expect(policy).not.toBe(POLICY);
   const { bundle } = buildPolicy({ "zendesk.talon": policy });
   const talon = await startTalon(bundle, { env: { ...TOKENS, ZENDESK_UPSTREAM_COUNTS_FILE: countsFile } });
-  return { talon, counts: countsReader(countsFile), stop: () => talon.stop() };
+  return { talon, bundle, counts: countsReader(countsFile), stop: () => talon.stop() };
 });
 
 scenario("zendesk example over a Streamable HTTP upstream", async () => {
@@ -137,6 +162,7 @@ scenario("zendesk example over a Streamable HTTP upstream", async () => {
   const talon = await startTalon(bundle, { env: TOKENS });
   return {
     talon,
+    bundle,
     counts: countsReader(countsFile),
     async stop() {
       await talon.stop();
