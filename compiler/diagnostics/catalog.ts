@@ -103,6 +103,11 @@ export const CATALOG = {
   TAL1102: { severity: E, template: "cannot read `{path}`: {reason}" },
   /** Nothing to compile. */
   TAL1103: { severity: E, template: "no `*.talon` or `*.talon.yaml` files in `{dir}`" },
+  /**
+   * Seed YAML's `human_oversight` implies a team `approvers` that the YAML cannot declare; the seed
+   * must compile as written, and an approval nobody can give denies, so this is a warning there.
+   */
+  TAL1104: { severity: W, template: "approval team `{T}` is not declared; calls this oversight rule applies to are denied until it is" },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type Code = keyof typeof CATALOG;

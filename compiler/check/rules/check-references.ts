@@ -4,7 +4,9 @@
  * vendor), unknown classes and access words, unknown detectors in `redact … matching`, unknown
  * redaction scopes, limit dimensions and evidence capture kinds are TAL0301, with a "did you mean"
  * when a declared name is close.
- * Codes: TAL0301.
+ * An `approve` lowered from seed YAML may name the implicit team `approvers` without a
+ * declaration (TAL1104, a warning: the YAML must compile as written, and the approval fails closed).
+ * Codes: TAL0301, TAL1104.
  */
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type { Ident, Targets } from "../../lower/ast.js";
@@ -57,7 +59,10 @@ export const checkReferences: CheckRule = {
             break;
           }
           case "approve":
-            team(rule.team);
+            // The seed YAML names no team; its oversight rules fail closed instead of failing the build.
+            if (rule.span.file.endsWith(".yaml") && !p.teams.has(rule.team.name)) {
+              ctx.diags.report("TAL1104", rule.team.span, { args: { T: rule.team.name }, help: `declare \`team ${rule.team.name} { approvers "…" }\` in a .talon file of the bundle` });
+            } else team(rule.team);
             checkTargets(ctx, rule.targets);
             break;
           case "forbid":
