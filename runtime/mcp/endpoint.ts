@@ -167,6 +167,12 @@ export class McpEndpoint {
           return undefined; // nothing in flight under that id: nothing to cancel
         }
         params = { ...params, requestId: up };
+        session.upstream.notify(n.method, params);
+        // The upstream will not answer a cancelled request: end the wait (and record it) now.
+        const why = typeof params.reason === "string" ? `cancelled by the client: ${params.reason}` : "cancelled by the client";
+        session.upstream.cancel(up, why);
+        sendEmpty(res, state, 202);
+        return undefined;
       }
       session.upstream.notify(n.method, params);
       sendEmpty(res, state, 202);

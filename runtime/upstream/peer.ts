@@ -45,6 +45,8 @@ export interface Upstream {
   respond(id: JsonRpcId, payload: { result: unknown } | { error: { code: number; message: string; data?: unknown } }): void;
   /** End the upstream session and release its resources (kills a child, DELETEs an HTTP session). */
   close(): Promise<void>;
+  /** Stop waiting for a request the client cancelled (the upstream will not answer it). */
+  cancel(id: number, reason: string): void;
 }
 
 /** Pending-request table plus inbound dispatch; transports subclass it and implement `send`. */
@@ -77,6 +79,11 @@ export abstract class Peer {
       onSent?.(id);
       this.send(JSON.stringify(msg), id);
     });
+  }
+
+  /** Stop waiting for a request the client cancelled; its caller sees an UpstreamError. */
+  cancel(id: number, reason: string): void {
+    this.failOne(id, new UpstreamError(reason, "closed"));
   }
 
   /** Fail one pending request (an HTTP POST that errored). */

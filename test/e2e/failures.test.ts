@@ -96,6 +96,24 @@ describe("edge and upstream failures", () => {
     expect(String(records[0]!.error)).toMatch(/not JSON/);
   });
 
+  it("forwards a client's cancellation to the upstream under the upstream's request id", async () => {
+    const client = await connectV1(talon.url, undefined);
+    const ac = new AbortController();
+    const call = client.callTool({ name: "hang", arguments: {} }, undefined, { signal: ac.signal });
+    await new Promise((r) => setTimeout(r, 200));
+    ac.abort("test cancels");
+    await expect(call).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 200));
+    const lines = readFileSync(callsFile, "utf8").trim().split("\n");
+    const hang = lines.filter((l) => / hang /.test(l)).at(-1)!.split(" ");
+    expect(lines).toContain(`${hang[0]} cancelled ${hang[2]}`);
+    await client.close();
+    // Talon stopped waiting at once and recorded why.
+    const records = auditJson(talon.data, ["--tool", "hang"]);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ decision: "allow", outcome: "upstream_error", error: "cancelled by the client: test cancels" });
+  });
+
   it("ends a session's upstream process when the session is deleted, and every one at shutdown", async () => {
     const before = new Set(faultyChildren(talon.proc.pid!));
     const clients = await Promise.all([1, 2, 3].map(() => connectV1(talon.url, undefined)));
@@ -108,7 +126,7 @@ describe("edge and upstream failures", () => {
     }
     await new Promise((r) => setTimeout(r, 300));
     expect(faultyChildren(talon.proc.pid!).filter((p) => mine.includes(p))).toEqual([]);
-    expect(readFileSync(callsFile, "utf8")).toContain(" ok\n");
+    expect(readFileSync(callsFile, "utf8")).toMatch(/ ok \d+\n/);
 
     // Sessions left open (the earlier tests only closed their clients) end with the proxy.
     const leftOpen = faultyChildren(talon.proc.pid!);
