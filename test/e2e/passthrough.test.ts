@@ -43,6 +43,28 @@ describe("pass-through of ungoverned MCP traffic", () => {
     await client.close();
   });
 
+  it("keeps concurrent sessions apart: each sampling request reaches its own client", async () => {
+    const clients = await Promise.all(
+      ["alpha", "beta", "gamma"].map(async (who) => {
+        const client = new Client({ name: who, version: "1" }, { capabilities: { sampling: {} } });
+        client.setRequestHandler(CreateMessageRequestSchema, async () => ({
+          role: "assistant",
+          content: { type: "text", text: `answered by ${who}` },
+          model: "m",
+        }));
+        await connectV1(talon.url, undefined, client);
+        return { who, client };
+      }),
+    );
+    const results = await Promise.all(clients.map(({ client }) => client.callTool({ name: "test_sampling", arguments: { prompt: "who?" } })));
+    expect(results.map((r) => (r.content as { text: string }[])[0]!.text)).toEqual([
+      "LLM response: answered by alpha",
+      "LLM response: answered by beta",
+      "LLM response: answered by gamma",
+    ]);
+    await Promise.all(clients.map(({ client }) => client.close()));
+  });
+
   it("delivers progress and logging notifications", async () => {
     const client = await connectV1(talon.url, undefined);
     const progress: number[] = [];
