@@ -1,12 +1,12 @@
 /**
  * A Streamable HTTP upstream (MCP 2025-03-26 … 2025-11-25): one upstream session per downstream
- * session. Requests are POSTed over a keep-alive undici pool shared by every session of the same
- * origin; the answer is JSON or an SSE stream (which may carry server→client requests and
- * notifications before the response). After `initialize`, a GET stream carries the upstream's
- * unsolicited messages; `close()` DELETEs the session.
+ * session. Requests are POSTed over a keep-alive HTTP/1.1 pool (`./http1/`) shared by every
+ * session of the same origin; the answer is JSON or an SSE stream (which may carry server→client
+ * requests and notifications before the response). After `initialize`, a GET stream carries the
+ * upstream's unsolicited messages; `close()` DELETEs the session.
  */
-import { Pool } from "undici";
 import type { JsonRpcId, JsonRpcResponse } from "../mcp/jsonrpc.js";
+import { Http1Pool, RequestHeaders, type BodySink, type ResponseHead, type ResponseHeaders } from "./http1/index.js";
 import { Peer, UpstreamError, type Upstream, type UpstreamListener } from "./peer.js";
 import { SseDecoder } from "./sse.js";
 
@@ -17,14 +17,14 @@ export interface HttpSpec {
   readonly label: string;
 }
 
-const pools = new Map<string, Pool>();
+const pools = new Map<string, Http1Pool>();
 
 /** One keep-alive pool per upstream origin, shared by all sessions. */
-function poolFor(origin: string): Pool {
-  let p = pools.get(origin);
+function poolFor(url: URL): Http1Pool {
+  let p = pools.get(url.origin);
   if (!p) {
-    p = new Pool(origin, { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
-    pools.set(origin, p);
+    p = new Http1Pool(url, { maxConnections: 128, idleTimeoutMs: 30_000 });
+    pools.set(url.origin, p);
   }
   return p;
 }
@@ -36,14 +36,46 @@ export async function closeHttpPools(): Promise<void> {
   await Promise.allSettled(all.map((p) => p.close()));
 }
 
+/** Feeds one SSE body to the upstream's dispatch: UTF-8 decoded across chunk boundaries, then framed. */
+class SseFeed implements BodySink {
+  private readonly decoder = new SseDecoder();
+  private readonly text = new TextDecoder();
+
+  constructor(private readonly onEvent: (data: string) => void) {}
+
+  data(chunk: Buffer): void {
+    for (const data of this.decoder.push(this.text.decode(chunk, { stream: true }))) {
+      if (data) this.onEvent(data);
+    }
+  }
+}
+
 export class HttpUpstream extends Peer implements Upstream {
   readonly label: string;
-  private readonly pool: Pool;
+  private readonly pool: Http1Pool;
   private readonly path: string;
   private sessionId: string | undefined;
   private protocolVersion: string | undefined;
   private closed = false;
   private getStream: AbortController | undefined;
+  // Header sets, rendered once and rebuilt only when the session id or protocol version changes.
+  private postHeaders: RequestHeaders | undefined;
+  private plainHeaders: RequestHeaders | undefined;
+  // Bound once per upstream, so a request carries no closures of its own.
+  private readonly onEvent = (data: string): void => {
+    this.receiveText(data);
+  };
+  /**
+   * POST answers: a 2xx event stream is consumed as it arrives (its session id taken first). Other
+   * statuses are buffered for `post()` to judge; a 202 acknowledges a notification and is ignored.
+   */
+  private readonly openPostStream = (head: ResponseHead): BodySink | null => {
+    if (head.status < 200 || head.status >= 300 || head.status === 202) return null;
+    this.captureSession(head.headers);
+    return new SseFeed(this.onEvent);
+  };
+  /** The GET stream: only a 200 carries unsolicited messages (405 means the upstream has none). */
+  private readonly openGetStream = (head: ResponseHead): BodySink | null => (head.status === 200 ? new SseFeed(this.onEvent) : null);
 
   constructor(
     private readonly spec: HttpSpec,
@@ -52,14 +84,17 @@ export class HttpUpstream extends Peer implements Upstream {
     super(listener);
     this.label = spec.label;
     const u = new URL(spec.url);
-    this.pool = poolFor(u.origin);
+    this.pool = poolFor(u);
     this.path = u.pathname + u.search;
   }
 
   async start(initParams: Record<string, unknown>, timeoutMs: number): Promise<JsonRpcResponse> {
     const res = await this.newRequest("initialize", initParams, timeoutMs);
     const result = res.result as { protocolVersion?: unknown } | undefined;
-    if (result && typeof result.protocolVersion === "string") this.protocolVersion = result.protocolVersion;
+    if (result && typeof result.protocolVersion === "string") {
+      this.protocolVersion = result.protocolVersion;
+      this.postHeaders = this.plainHeaders = undefined;
+    }
     return res;
   }
 
@@ -69,14 +104,7 @@ export class HttpUpstream extends Peer implements Upstream {
     const ac = new AbortController();
     this.getStream = ac;
     this.pool
-      .request({ path: this.path, method: "GET", headers: this.headers(false, "text/event-stream"), signal: ac.signal })
-      .then(async (res) => {
-        if (res.statusCode !== 200) {
-          await res.body.dump();
-          return; // 405: the upstream offers no GET stream, which the spec allows
-        }
-        await this.consumeSse(res.body);
-      })
+      .request({ method: "GET", path: this.path, headers: this.headers(false, "text/event-stream"), stream: this.openGetStream, signal: ac.signal })
       .catch(() => {
         /* stream ended or aborted; unsolicited messages then ride on POST streams only */
       });
@@ -102,57 +130,64 @@ export class HttpUpstream extends Peer implements Upstream {
     this.failAll(new UpstreamError("upstream session closed", "closed"));
     if (!this.sessionId) return;
     try {
-      const res = await this.pool.request({ path: this.path, method: "DELETE", headers: this.headers(false) });
-      await res.body.dump();
+      await this.pool.request({ method: "DELETE", path: this.path, headers: this.headers(false) });
     } catch {
       /* the upstream is gone; nothing to release */
     }
   }
 
-  private headers(withBody: boolean, accept = "application/json, text/event-stream"): Record<string, string> {
+  /** `withBody`: the POST set (JSON body, both answer types accepted); else GET/DELETE with `accept`. */
+  private headers(withBody: boolean, accept = "application/json, text/event-stream"): RequestHeaders {
+    if (withBody) return (this.postHeaders ??= this.buildHeaders(true, accept));
+    if (accept === "application/json, text/event-stream") return (this.plainHeaders ??= this.buildHeaders(false, accept));
+    return this.buildHeaders(false, accept);
+  }
+
+  private buildHeaders(withBody: boolean, accept: string): RequestHeaders {
     const h: Record<string, string> = { accept };
     if (withBody) h["content-type"] = "application/json";
     if (this.sessionId) h["mcp-session-id"] = this.sessionId;
     if (this.protocolVersion) h["mcp-protocol-version"] = this.protocolVersion;
     if (this.spec.auth) h[this.spec.auth[0].toLowerCase()] = this.spec.auth[1];
-    return h;
+    return new RequestHeaders(h);
+  }
+
+  /** Adopt the upstream's session id from the first response that carries one. */
+  private captureSession(headers: ResponseHeaders): void {
+    const sid = headers["mcp-session-id"];
+    if (sid !== undefined && !this.sessionId) {
+      this.sessionId = sid;
+      this.postHeaders = this.plainHeaders = undefined;
+    }
   }
 
   protected send(line: string, requestId: number | undefined): void {
-    this.post(line, requestId).catch((err: unknown) => {
-      const e = err instanceof UpstreamError ? err : new UpstreamError(`upstream unreachable: ${(err as Error).message}`, "unreachable");
-      if (requestId !== undefined) this.failOne(requestId, e);
-    });
+    void this.post(line, requestId);
   }
 
+  /** POST one message and route the answer; never rejects (a failure fails the request it carried). */
   private async post(line: string, requestId: number | undefined): Promise<void> {
-    const res = await this.pool.request({ path: this.path, method: "POST", headers: this.headers(true), body: line });
-    const sid = res.headers["mcp-session-id"];
-    if (typeof sid === "string" && !this.sessionId) this.sessionId = sid;
-    if (res.statusCode === 202 || res.statusCode === 204) {
-      await res.body.dump();
-      return;
-    }
-    if (res.statusCode === 404 && this.sessionId) {
-      await res.body.dump();
-      throw new UpstreamError("upstream session expired (404)", "http_status");
-    }
-    const ctype = String(res.headers["content-type"] ?? "");
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      // An HTTP error may still carry a JSON-RPC error body; use it if it parses.
-      const text = await res.body.text();
-      if (ctype.includes("application/json") && this.receiveText(text)) return;
-      throw new UpstreamError(`upstream answered HTTP ${res.statusCode}`, "http_status");
-    }
-    if (ctype.includes("text/event-stream")) {
-      await this.consumeSse(res.body);
-      // The stream ended; a request it never answered will not be answered now.
-      if (requestId !== undefined) this.failOne(requestId, new UpstreamError("upstream closed the stream without answering", "garbage"));
-      return;
-    }
-    const text = await res.body.text();
-    if (requestId !== undefined && !this.receiveText(text)) {
-      throw new UpstreamError(`upstream answered with something that is not JSON-RPC: ${JSON.stringify(text.slice(0, 80))}`, "garbage");
+    try {
+      const res = await this.pool.request({ method: "POST", path: this.path, headers: this.headers(true), body: line, stream: this.openPostStream });
+      this.captureSession(res.headers);
+      if (res.status === 202 || res.status === 204) return;
+      if (res.status === 404 && this.sessionId) throw new UpstreamError("upstream session expired (404)", "http_status");
+      if (res.status < 200 || res.status >= 300) {
+        // An HTTP error may still carry a JSON-RPC error body; use it if it parses.
+        if (String(res.headers["content-type"] ?? "").includes("application/json") && this.receiveText(res.body)) return;
+        throw new UpstreamError(`upstream answered HTTP ${res.status}`, "http_status");
+      }
+      if (res.streamed) {
+        // The stream ended; a request it never answered will not be answered now.
+        if (requestId !== undefined) this.failOne(requestId, new UpstreamError("upstream closed the stream without answering", "garbage"));
+        return;
+      }
+      if (requestId !== undefined && !this.receiveText(res.body)) {
+        throw new UpstreamError(`upstream answered with something that is not JSON-RPC: ${JSON.stringify(res.body.slice(0, 80))}`, "garbage");
+      }
+    } catch (err) {
+      const e = err instanceof UpstreamError ? err : new UpstreamError(`upstream unreachable: ${(err as Error).message}`, "unreachable");
+      if (requestId !== undefined) this.failOne(requestId, e);
     }
   }
 
@@ -164,16 +199,5 @@ export class HttpUpstream extends Peer implements Upstream {
       return false;
     }
     return this.receive(msg);
-  }
-
-  private async consumeSse(body: AsyncIterable<Buffer | string> & { setEncoding?(e: string): void }): Promise<void> {
-    const decoder = new SseDecoder();
-    const td = new TextDecoder();
-    for await (const chunk of body) {
-      const text = typeof chunk === "string" ? chunk : td.decode(chunk, { stream: true });
-      for (const data of decoder.push(text)) {
-        if (data) this.receiveText(data);
-      }
-    }
   }
 }
