@@ -52,6 +52,17 @@ interface Queued {
   reject: (err: unknown) => void;
 }
 
+/**
+ * The LMDB index collects records for this long before one transaction. Per-turn transactions
+ * cost an LMDB commit (and its background fsync) per call at low concurrency, which measured as a
+ * busy write thread competing with the proxy for the CPU; reads merge what the index has not
+ * caught up with, so the window is invisible to them.
+ */
+const INDEX_WINDOW_MS = 25;
+
+/** How long `close` waits for the index before leaving the rest to the next open's replay. */
+const CLOSE_WAIT_MS = 2000;
+
 /** Past this many records written but not yet in LMDB, appends fail closed (bounded memory). */
 const MAX_UNINDEXED = 100_000;
 
@@ -80,6 +91,9 @@ export class EvidenceStore {
   #indexError: unknown = undefined;
   #syncTimer: NodeJS.Timeout | undefined;
   #dirty = false;
+  /** Journaled records waiting for the index window to close. */
+  #toIndex: EvidenceRecord[] = [];
+  #indexTimer: NodeJS.Timeout | undefined;
 
   private constructor(envPath: string, name: string, env: RootDatabase, lock: WriterLock | null, readOnly: boolean, syncIntervalMs: number) {
     this.path = envPath;
@@ -178,13 +192,24 @@ export class EvidenceStore {
     const items = this.#queue;
     this.#queue = [];
     if (items.length === 0) return;
+    try {
+      this.#commitBatch(items);
+    } catch (err) {
+      // Never leave an append unsettled: whatever went wrong, its caller fails closed.
+      const e = new EvidenceWriteError(`evidence write to ${this.path} failed: ${describeCause(err)}`, this.path, err);
+      for (const it of items) it.reject(e); // settling twice is a no-op for the ones already settled
+    }
+  }
+
+  #commitBatch(items: Queued[]): void {
     // MDB_NOOVERWRITE in advance: a seq another writer already used (one that slipped past the
-    // lock) fails its append here, before anything is acknowledged. One cheap read per record.
+    // lock) fails its append here, before anything is acknowledged. One cheap read per record;
+    // if LMDB cannot even be read (a failed disk), the journal still decides.
     const db = this.#db!;
     let text = "";
     const ok: Queued[] = [];
     for (const it of items) {
-      if (db.doesExist(it.rec.seq)) {
+      if (taken(db, it.rec.seq)) {
         it.reject(new EvidenceWriteError(`evidence write to ${this.path} failed: sequence number ${it.rec.seq} is already taken; is another process writing to this store?`, this.path));
         continue;
       }
@@ -205,7 +230,16 @@ export class EvidenceStore {
       this.#unindexed.set(it.rec.seq, it.rec);
       it.resolve(it.rec);
     }
-    this.#index(ok.map((it) => it.rec));
+    for (const it of ok) this.#toIndex.push(it.rec);
+    if (!this.#indexTimer) this.#indexTimer = setTimeout(() => this.#indexPending(), INDEX_WINDOW_MS);
+  }
+
+  /** Hand everything collected in the window to LMDB as one batch. */
+  #indexPending(): void {
+    this.#indexTimer = undefined;
+    const recs = this.#toIndex;
+    this.#toIndex = [];
+    if (recs.length > 0) this.#index(recs);
   }
 
   /** Commit records to LMDB; failures are retried with the next flush or by the sync timer. */
@@ -358,7 +392,16 @@ export class EvidenceStore {
     this.#closed = true;
     if (this.#syncTimer) clearInterval(this.#syncTimer);
     if (this.#scheduled) this.#flush();
-    await Promise.allSettled([...this.#inflight]);
+    if (this.#indexTimer) clearTimeout(this.#indexTimer);
+    // Every acknowledged record is in the journal, so an index that failed (or hangs on a failed
+    // disk, as lmdb-js can after EIO) costs nothing but a replay at the next open: don't wait on it.
+    if (this.#indexError === undefined) this.#indexPending();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#inflight]),
+      new Promise((resolve) => (timer = setTimeout(resolve, this.#indexError === undefined ? CLOSE_WAIT_MS : 0))),
+    ]);
+    clearTimeout(timer);
     // Whatever LMDB holds now is flushed by closing it; the journal covers the rest until the
     // next open replays it.
     if (this.#journal) {
@@ -366,7 +409,11 @@ export class EvidenceStore {
       this.#journal.close();
     }
     this.#lock?.release();
-    await releaseEnv(this.path);
+    // lmdb-js may never finish closing an environment whose last write failed with EIO; the
+    // journal holds everything, so a bounded wait is enough.
+    let closeTimer: NodeJS.Timeout | undefined;
+    await Promise.race([releaseEnv(this.path), new Promise((resolve) => (closeTimer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+    clearTimeout(closeTimer);
   }
 
   #assertOpen(): void {
@@ -396,4 +443,13 @@ function lastKey(db: Database<EvidenceRecord, number>, envPath: string): number 
 /** The newest `limit` records (all when undefined), oldest first. */
 function applyLimit(recs: EvidenceRecord[], limit: number | undefined): EvidenceRecord[] {
   return limit === undefined ? recs : limit === 0 ? [] : recs.slice(-limit);
+}
+
+/** Whether LMDB already holds `seq`; false when LMDB cannot be read (the journal decides then). */
+function taken(db: Database<EvidenceRecord, number>, seq: number): boolean {
+  try {
+    return db.doesExist(seq);
+  } catch {
+    return false;
+  }
 }
