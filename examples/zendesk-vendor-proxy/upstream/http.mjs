@@ -1,14 +1,12 @@
 /**
- * Streamable HTTP hosting for an MCP server factory, on plain `node:http` with the v1 SDK's
+ * Streamable HTTP hosting for MCP servers (this example and the test fixtures), on plain `node:http` with the v1 SDK's
  * `StreamableHTTPServerTransport`: one transport and one server instance per session.
  *
- * Two checks run before the SDK sees a request, because a local MCP server must do them and
- * the SDK leaves them to the host:
- * - DNS-rebinding protection: the Host header (and Origin, when sent) must name an allowed
- *   host, else 403. Without it a web page whose DNS name resolves to 127.0.0.1 could drive
- *   this server from a browser.
- * - JSON-RPC batches (a JSON array body) are refused with 400 / -32600: since protocol
- *   2025-06-18 a POST carries exactly one message.
+ * Before the SDK sees a request the host does what a local MCP server must do:
+ * - DNS-rebinding protection: the Host header (and Origin, when sent) must name this machine
+ *   (localhost, 127.0.0.1, [::1], or the bind address), else 403.
+ * - JSON-RPC batches (a JSON array body) get 400 / -32600: since protocol 2025-06-18 a POST
+ *   carries exactly one message.
  *
  * @module
  */
@@ -18,19 +16,25 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 
 /**
- * @typedef {import('@modelcontextprotocol/sdk/server/mcp.js').McpServer} McpServer
  * @typedef {import('node:http').IncomingMessage} IncomingMessage
  * @typedef {import('node:http').ServerResponse} ServerResponse
- * @typedef {{ close(): Promise<void>, port: number }} RunningHttpServer
+ * @typedef {import('@modelcontextprotocol/sdk/server/streamableHttp.js').EventStore} EventStore
+ * @typedef {{ connect(transport: StreamableHTTPServerTransport): Promise<void> }} Connectable
+ * @typedef {{
+ *   createMcpServer: (session: { transport: StreamableHTTPServerTransport }) => Connectable,
+ *   host: string,
+ *   port: number,
+ *   path?: string,
+ *   createEventStore?: () => EventStore,
+ *   retryInterval?: number,
+ * }} HttpServeOptions
+ * @typedef {{ port: number, close(): Promise<void> }} RunningHttpServer
  */
 
-/** Largest POST body read, in bytes (the SDK's own default bound). */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
-/** Hostnames that always count as this machine. */
 const LOCAL_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
 
 /**
- * Sends a JSON-RPC error object with an HTTP status.
  * @param {ServerResponse} res
  * @param {number} status
  * @param {number} code
@@ -42,9 +46,9 @@ function sendError(res, status, code, message) {
 }
 
 /**
- * @param {string | undefined} value a Host header ("h:port") or an Origin ("scheme://h:port")
+ * @param {string | undefined} value a Host header or, with isOrigin, an Origin header
  * @param {boolean} isOrigin
- * @returns {string | undefined} the lower-cased hostname, or undefined when unparseable
+ * @returns {string | undefined}
  */
 function hostnameOf(value, isOrigin) {
   if (!value) return undefined;
@@ -56,9 +60,8 @@ function hostnameOf(value, isOrigin) {
 }
 
 /**
- * Reads the request body up to MAX_BODY_BYTES.
  * @param {IncomingMessage} req
- * @returns {Promise<string | null>} the body, or null when it is too large
+ * @returns {Promise<string | null>} the body, or null when larger than MAX_BODY_BYTES
  */
 async function readBody(req) {
   /** @type {Buffer[]} */
@@ -73,15 +76,15 @@ async function readBody(req) {
 }
 
 /**
- * Serves `createMcpServer()` sessions over Streamable HTTP at `http://host:port/mcp`.
- * @param {{ createMcpServer: () => McpServer, host: string, port: number, path?: string }} options
+ * Serves MCP sessions at `http://host:port/mcp` (or `path`).
+ * @param {HttpServeOptions} options
  * @returns {Promise<RunningHttpServer>} resolves once listening; `port` is the real port
  */
-export async function serveStreamableHttp({ createMcpServer, host, port, path = '/mcp' }) {
+export async function serveStreamableHttp(options) {
+  const { createMcpServer, host, port, path = '/mcp' } = options;
   /** @type {Map<string, StreamableHTTPServerTransport>} */
   const sessions = new Map();
   const allowed = new Set(LOCAL_HOSTNAMES);
-  // A non-wildcard bind address is also a legitimate Host (e.g. --host 192.168.1.10).
   if (host !== '0.0.0.0' && host !== '::') allowed.add(hostnameOf(host, false) ?? host);
 
   /** @param {IncomingMessage} req @param {ServerResponse} res */
@@ -128,11 +131,13 @@ export async function serveStreamableHttp({ createMcpServer, host, port, path = 
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => { sessions.set(id, transport); },
+      eventStore: options.createEventStore?.(),
+      retryInterval: options.retryInterval,
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
-    await createMcpServer().connect(transport);
+    await createMcpServer({ transport }).connect(transport);
     return transport.handleRequest(req, res, body);
   }
 
@@ -148,10 +153,8 @@ export async function serveStreamableHttp({ createMcpServer, host, port, path = 
     server.listen(port, host, () => resolve(undefined));
   });
   const address = server.address();
-  const realPort = typeof address === 'object' && address ? address.port : port;
-
   return {
-    port: realPort,
+    port: typeof address === 'object' && address ? address.port : port,
     async close() {
       await Promise.allSettled([...sessions.values()].map((t) => t.close()));
       server.closeAllConnections();
