@@ -81,28 +81,27 @@ export function sendJson(
   body: string,
   extraHeaders?: readonly (readonly [string, string])[],
 ): void {
-  if (state.aborted || state.done) return;
-  state.done = true;
-  res.cork(() => {
-    res.writeStatus(STATUS[status]);
-    res.writeHeader("Content-Type", "application/json");
-    if (extraHeaders) for (const [k, v] of extraHeaders) res.writeHeader(k, v);
-    res.end(body);
-  });
+  send(res, state, status, body, extraHeaders);
 }
 
 /** Write a response with no body (202, 204, 405 …). */
-export function sendEmpty(
+export function sendEmpty(res: HttpResponse, state: ResponseState, status: StatusCode, extraHeaders?: readonly (readonly [string, string])[]): void {
+  send(res, state, status, undefined, extraHeaders);
+}
+
+function send(
   res: HttpResponse,
   state: ResponseState,
   status: StatusCode,
-  extraHeaders?: readonly (readonly [string, string])[],
+  json: string | undefined,
+  extraHeaders: readonly (readonly [string, string])[] | undefined,
 ): void {
   if (state.aborted || state.done) return;
   state.done = true;
   res.cork(() => {
     res.writeStatus(STATUS[status]);
+    if (json !== undefined) res.writeHeader("Content-Type", "application/json");
     if (extraHeaders) for (const [k, v] of extraHeaders) res.writeHeader(k, v);
-    res.end();
+    res.end(json);
   });
 }
