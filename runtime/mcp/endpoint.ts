@@ -188,7 +188,7 @@ export class McpEndpoint {
       return undefined;
     }
     const request = msg as JsonRpcRequest;
-    const exchange = new PostExchange(res, acceptsSse, [["Mcp-Session-Id", session.id]]);
+    const exchange = new PostExchange(res, acceptsSse, session.headers);
     exchange.state.aborted = state.aborted;
     void this.handleRequest(session, exchange, request);
     return exchange;
@@ -199,7 +199,7 @@ export class McpEndpoint {
     const { id, method, params } = request;
     if (method === "ping") return exchange.finish(resultResponse(id, {}));
     if (session.fatal) return exchange.finish(errorResponse(id, ERR.UPSTREAM, session.fatal));
-    session.begin(exchange, id, params);
+    session.begin(exchange, params);
     try {
       if (method === "tools/call") {
         const out = await governToolCall(ctx, session, id, params);
@@ -238,7 +238,7 @@ export class McpEndpoint {
     };
     const up = this.opts.newUpstream(session, listener);
     session.upstream = up.upstream;
-    const exchange = new PostExchange(res, acceptsSse, [["Mcp-Session-Id", sessionId]]);
+    const exchange = new PostExchange(res, acceptsSse, session.headers);
     exchange.state.aborted = state.aborted;
     void (async () => {
       try {
@@ -276,7 +276,7 @@ export class McpEndpoint {
     if (session.getStream?.open) {
       return this.httpError(res, state, 409, null, ERR.INVALID_REQUEST, "Conflict: this session already has an open GET stream");
     }
-    const stream = new GetStream(res, [["Mcp-Session-Id", session.id]], this.opts.heartbeatMs);
+    const stream = new GetStream(res, session.headers, this.opts.heartbeatMs);
     res.onAborted(() => stream.aborted());
     session.getStream = stream;
     session.lastActive = Date.now();

@@ -30,22 +30,26 @@ export class Session {
   private readonly serverRequests = new Map<number, JsonRpcId>();
   private nextServerRequestId = 1;
 
+  /** Headers every answer in this session carries, built once. */
+  readonly headers: readonly (readonly [string, string])[];
+
   constructor(
     readonly id: string,
     readonly principal: Principal,
     readonly agentName: string,
     /** The raw Authorization header of `initialize`, for `upstream_auth passthrough`. */
     readonly authorization: string,
-  ) {}
+  ) {
+    this.headers = Object.freeze([Object.freeze(["Mcp-Session-Id", id] as const)]);
+  }
 
   /** Track a request in flight so messages about it reach the right stream. */
-  begin(exchange: PostExchange, clientId: JsonRpcId, params: Record<string, unknown> | undefined): void {
+  begin(exchange: PostExchange, params: Record<string, unknown> | undefined): void {
     this.lastActive = Date.now();
     this.inflight.add(exchange);
     const meta = params?._meta as Record<string, unknown> | undefined;
     const token = meta?.progressToken;
     if (typeof token === "string" || typeof token === "number") this.progressRoutes.set(token, exchange);
-    void clientId;
   }
 
   /** Remember which upstream id carries a client request (set once the upstream id is known). */
