@@ -12,6 +12,7 @@ import { formatE2e } from "./e2e/table.js";
 import { DEFAULT_CLIENT } from "./load/http-client.js";
 import { FlagError, intFlag, numberFlag, parseFlags, stringFlag } from "./flags.js";
 import { RESULTS_DIR } from "./paths.js";
+import { formatConditions, runConditionsSuite } from "./suites/conditions.js";
 import { formatDecide, runDecideSuite, type DecideTiming } from "./suites/decide.js";
 
 function list(text: string): string[] {
@@ -61,6 +62,12 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     } catch (err) {
       failed = true;
       console.log(`decide suite: not run: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      console.log(formatConditions(await runConditionsSuite(quick ? 100 : 300)));
+    } catch (err) {
+      failed = true;
+      console.log(`conditions suite: not run: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

@@ -31,6 +31,16 @@ export type DecisionReason =
   | "confirm_unavailable"
   | "internal";
 
+/**
+ * What conditions read besides the tool name, principal and arguments (LANGUAGE.md §5): the
+ * request's `_meta` and the request time, fixed once per request (ms since the epoch). Absent
+ * fields read as unknown.
+ */
+export interface DecideContext {
+  readonly meta?: unknown;
+  readonly now?: number;
+}
+
 /** A preallocated, frozen decision. The bundle never builds one per request. */
 export interface Decision {
   readonly effect: "allow" | "deny";
@@ -79,10 +89,37 @@ export interface CompiledAgent {
   readonly upstreamAuth: { readonly scheme: "bearer" | "passthrough"; readonly header: string; readonly secret: SecretSpec | null } | null;
   /** True when clients need no credential (no principal of the bundle has a token). */
   readonly allowAnonymous: boolean;
-  /** Decide a `tools/call` by client tool name. Pure; never throws by design (the runtime still guards it). */
-  decide(tool: string, principal: Principal, args: unknown): Decision;
+  /**
+   * Decide a `tools/call` by client tool name. Pure; never throws by design (the runtime still
+   * guards it). `listed` does not depend on `args` or `ctx` (§7.3).
+   */
+  decide(tool: string, principal: Principal, args: unknown, ctx?: DecideContext): Decision;
   /** The client name an upstream tool is listed under, or null when the policy does not expose it. */
   clientName(upstreamName: string): string | null;
+  /** The agent's `redact` rules as data (§8.1); the runtime compiles and applies them. */
+  readonly redactions: readonly RedactionRuleSpec[];
+  /** `secret redaction_key` (keys `hash`); null = plain SHA-256 (TAL0605). */
+  readonly redactionKey: SecretSpec | null;
+}
+
+export type RedactionScope = "args" | "result" | "errors" | "notifications";
+
+/** One `redact` rule, compiled to data (LANGUAGE.md §8.1). */
+export interface RedactionRuleSpec {
+  readonly id: string;
+  /** Paths relative to the scope root, as written (`tickets[*].requester.email`). */
+  readonly paths: readonly string[];
+  /** `matching …`: regexes, and built-in detectors by name (declared detectors are expanded to regexes). */
+  readonly matching: readonly ({ readonly kind: "regex"; readonly source: string; readonly flags: string } | { readonly kind: "detector"; readonly name: string })[];
+  readonly method: { readonly name: string; readonly args: readonly (string | number | boolean | null)[] };
+  /** `RedactionScope` names; empty = every scope. */
+  readonly scopes: readonly string[];
+  /** `on tool …` refs (globs; matched case-insensitively, like forbid); null = every tool. */
+  readonly tools: readonly string[] | null;
+  /** `on class …` (`ToolClass` names); null = every class. */
+  readonly classes: readonly string[] | null;
+  /** The rule has a `when`; until conditions are evaluated here, it redacts (U fires redaction, §5). */
+  readonly conditional: boolean;
 }
 
 export interface BundleManifest {

@@ -14,6 +14,7 @@ import type { EvidenceRecord } from "./evidence/record.js";
 import { ERR, type JsonRpcId, type JsonRpcResponse } from "./mcp/jsonrpc.js";
 import { UpstreamError } from "./upstream/peer.js";
 import type { Session } from "./mcp/session.js";
+import { redactArgs, redactError, redactResult, toolRedaction, type RedactionEntry } from "./redact/plan.js";
 
 /** What the pipeline needs to know about the agent a session belongs to. */
 export interface AgentContext {
@@ -22,6 +23,8 @@ export interface AgentContext {
   readonly upstreamLabel: string;
   readonly evidence: EvidenceStore;
   readonly callTimeoutMs: number;
+  /** The resolved `secret redaction_key` (keys `hash`); null or absent = plain SHA-256. */
+  readonly redactionKey?: string | null;
 }
 
 /** A decision the runtime makes itself when the bundle cannot: malformed params, a throwing bundle. */
@@ -54,7 +57,8 @@ export async function governToolCall(
     decision = runtimeDecision("malformed", "tools/call params.arguments must be an object");
   else {
     try {
-      decision = ctx.agent.decide(name, session.principal, args);
+      // Conditions see the request's _meta and one fixed `now` (the arrival time).
+      decision = ctx.agent.decide(name, session.principal, args, { meta: params?._meta, now: arrived });
     } catch (err) {
       decision = runtimeDecision("internal", `policy evaluation failed: ${(err as Error).message}`);
     }
@@ -72,31 +76,46 @@ export async function governToolCall(
   }
 
   const upstreamTool = decision.upstream ?? toolName;
-  // One new params object; `arguments` and `_meta` are forwarded as parsed (same references).
-  const forward = upstreamTool === toolName ? params : { ...params, name: upstreamTool };
+  // Redaction (§8.1): `args` before forwarding, so the upstream never sees a clear value.
+  const redaction = toolRedaction(ctx.agent, toolName, decision.toolClass);
+  const key = ctx.redactionKey ?? null;
+  const report: RedactionEntry[] = [];
+  const sentArgs = redactArgs(redaction, args, key, report);
+  // One new params object at most; `arguments` and `_meta` are forwarded as parsed unless redacted.
+  const forward =
+    upstreamTool === toolName && sentArgs === args ? params : sentArgs === args ? { ...params, name: upstreamTool } : { ...params, name: upstreamTool, arguments: sentArgs };
   let answer: JsonRpcResponse;
   try {
     answer = await session.upstream.request("tools/call", forward, ctx.callTimeoutMs, (uid) => session.mapUpstreamId(clientId, uid));
   } catch (err) {
     const why = err instanceof UpstreamError ? err.message : `upstream call failed: ${(err as Error).message}`;
     const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, error: { code: ERR.UPSTREAM, message: why } });
-    return commit(ctx, clientId, json, record(ctx, session, toolName, arrived, t0, decision, upstreamTool, "upstream_error", why));
+    return commit(ctx, clientId, json, withReport(record(ctx, session, toolName, arrived, t0, decision, upstreamTool, "upstream_error", why), report));
   }
 
   if (answer.error !== undefined) {
-    const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, error: answer.error });
-    const why = `upstream error ${answer.error.code}: ${answer.error.message}`;
-    return commit(ctx, clientId, json, record(ctx, session, toolName, arrived, t0, decision, upstreamTool, "upstream_error", why));
+    const error = redactError(redaction, answer.error, key, report);
+    const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, error });
+    const why = `upstream error ${error.code}: ${error.message}`;
+    return commit(ctx, clientId, json, withReport(record(ctx, session, toolName, arrived, t0, decision, upstreamTool, "upstream_error", why), report));
   }
   const problem = checkCallToolResult(answer.result);
   if (problem) {
     const why = `upstream returned an invalid tools/call result: ${problem}`;
     const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, error: { code: ERR.UPSTREAM, message: why } });
-    return commit(ctx, clientId, json, record(ctx, session, toolName, arrived, t0, decision, upstreamTool, "upstream_error", why));
+    return commit(ctx, clientId, json, withReport(record(ctx, session, toolName, arrived, t0, decision, upstreamTool, "upstream_error", why), report));
   }
   const isError = (answer.result as { isError?: unknown }).isError === true;
-  const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, result: answer.result });
-  return commit(ctx, clientId, json, record(ctx, session, toolName, arrived, t0, decision, upstreamTool, isError ? "tool_error" : "ok"));
+  // `result` scope after the structural check (isError results too).
+  const result = redactResult(redaction, answer.result, key, report);
+  const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, result });
+  return commit(ctx, clientId, json, withReport(record(ctx, session, toolName, arrived, t0, decision, upstreamTool, isError ? "tool_error" : "ok"), report));
+}
+
+/** Attach the redaction report (pointers, never values) when there is one. */
+function withReport(rec: RecordFields, report: RedactionEntry[]): RecordFields {
+  if (report.length > 0) rec.redactions = report;
+  return rec;
 }
 
 /** The evidence input for one call, built in one object (the store copies it once, in its field order). */

@@ -144,7 +144,9 @@ export async function startServer(bundle: CompiledBundle, opts: ServeOptions): P
   try {
     for (const agent of bundle.agents) {
       const label = upstreamLabel(agent);
-      const ctx: AgentContext = { agent, bundleHash: manifest.bundleHash, upstreamLabel: label, evidence, callTimeoutMs: opts.callTimeoutMs };
+      // Resolved at start like tokens: a configured key that is missing stops the start.
+      const redactionKey = agent.redactionKey ? resolveSecret(agent.redactionKey, "secret redaction_key", manifest.sourceDir) : null;
+      const ctx: AgentContext = { agent, bundleHash: manifest.bundleHash, upstreamLabel: label, evidence, callTimeoutMs: opts.callTimeoutMs, redactionKey };
       const auth = new BearerAuth(bundle.principals, agent.allowAnonymous, manifest.sourceDir);
       const ep = new McpEndpoint(
         {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm start`: build the Zendesk example and serve it on 127.0.0.1:8080/mcp with evidence under
- * ./.talon/. The example's vendor tokens come from the environment; when they are not set, dev
+ * ./.talon/. The example's vendor tokens and redaction key come from the environment; when they are not set, dev
  * tokens are generated once into ./.talon/dev-tokens.env (mode 0600) and reused, so a fresh
  * machine needs no setup and the tokens are never committed.
  */
@@ -14,7 +14,7 @@ import { join } from "node:path";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const data = join(root, ".talon");
 const tokensFile = join(data, "dev-tokens.env");
-const names = ["ZENDESK_AI_TOKEN", "INTERCOM_TOKEN"];
+const names = ["ZENDESK_AI_TOKEN", "INTERCOM_TOKEN", "TALON_REDACTION_KEY"];
 
 mkdirSync(data, { recursive: true });
 if (!existsSync(tokensFile)) {
@@ -24,6 +24,13 @@ const env = { ...process.env };
 for (const line of readFileSync(tokensFile, "utf8").split("\n")) {
   const m = /^([A-Z_]+)=(.+)$/.exec(line.trim());
   if (m && !env[m[1]]) env[m[1]] = m[2];
+}
+// A dev-tokens file from an older release lacks later names (the redaction key): add them once.
+const missing = names.filter((n) => !env[n]);
+if (missing.length > 0) {
+  const add = missing.map((n) => [n, randomBytes(18).toString("base64url")]);
+  writeFileSync(tokensFile, readFileSync(tokensFile, "utf8") + add.map(([n, v]) => `${n}=${v}\n`).join(""), { mode: 0o600 });
+  for (const [n, v] of add) env[n] = v;
 }
 
 const build = spawnSync(process.execPath, [join(root, "dist/compiler/cli/talonc.js"), "build", join(root, "examples/zendesk-vendor-proxy"), "-o", join(data, "bundle")], { stdio: "inherit" });

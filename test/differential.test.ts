@@ -17,6 +17,10 @@ import { agentOf, emitFiles, importPolicy, principalFor, type LoadedPolicy } fro
 interface Call {
   as: string;
   tool: string;
+  /** Arguments (default `{}`), request `_meta` and `now` (ms since the epoch) for conditions. */
+  args?: unknown;
+  meta?: unknown;
+  now?: number;
   expect: Decision["reason"];
   ids?: string[];
   listed?: boolean;
@@ -133,9 +137,11 @@ describe.each(cases)("case $name", (c) => {
     const agent = agentOf(policy, agentName());
     for (const call of c.calls) {
       const who = principalFor(policy, call.as);
-      const ref = decideRef(ir, agentName(), call.tool, who, {});
-      const got = plain(agent.decide(call.tool, who, {}));
-      const where = `${call.as} calls ${JSON.stringify(call.tool)}`;
+      const args = call.args === undefined ? {} : call.args;
+      const ctx = { meta: call.meta, now: call.now };
+      const ref = decideRef(ir, agentName(), call.tool, who, args, ctx);
+      const got = plain(agent.decide(call.tool, who, args, ctx));
+      const where = `${call.as} calls ${JSON.stringify(call.tool)} with ${JSON.stringify(args)}`;
       expect(got, where).toEqual(ref);
       expect(got.reason, where).toBe(call.expect);
       expect(got.effect, where).toBe(call.expect === "allow" ? "allow" : "deny");

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, test } from "vitest";
 import { Code, Name, comment, frozenObject, quote, ts } from "../compiler/emit/code.js";
+import { decideRef } from "../compiler/interp/decide.js";
 import { agentOf, emitFiles, importPolicy, principalFor } from "./emit/harness.js";
 
 const PWN = "globalThis.__talonPwned";
@@ -119,6 +120,45 @@ agent ${lit(agentName)} {
     // The hostile exposure name is outside the alphabet: denied before any rule, as declared.
     expect(agent.decide(badTool, who, {}).reason).toBe("invalid_tool_name");
     expect(agent.decide("x_fine", who, {}).effect).toBe("allow");
+    expect((globalThis as Record<string, unknown>)["__talonPwned"]).toBeUndefined();
+  });
+});
+
+/** A `.talon` regex literal matching exactly `s` (printable ASCII): metacharacters and `/` escaped. */
+function reLit(s: string): string {
+  return "/" + s.replace(/[\\^$.|?*+()[\]{}\/]/g, (c) => `\\${c}`) + "/";
+}
+
+describe("hostile text in conditions compiles to code that behaves and does not execute", () => {
+  test.each(HOSTILE.map((h, i) => [i, h] as const))("hostile string #%i", async (_i, h) => {
+    const printable = /^[\x20-\x7e]*$/.test(h);
+    const src = `talon 1
+vendor "v" { token env("V") }
+agent "a" {
+  upstream "https://x"
+  posture read_write
+  tool t { class read }
+  grant vendor "v" read on t
+  @id(${lit(`f ${h}`)}) forbid tool t when args.s == ${lit(h)} || (args[${lit(h)}] ?? 0) == 1${printable ? ` || args.r matches ${reLit(h)}` : ""}
+}
+`;
+    const e = emitFiles({ "hostile.talon": src });
+    expect(e.policyTs).not.toMatch(/[\u2028\u2029]/);
+    const policy = await importPolicy(e.policyMjs);
+    expect((globalThis as Record<string, unknown>)["__talonPwned"]).toBeUndefined();
+    const agent = agentOf(policy, "a");
+    const who = principalFor(policy, "v");
+    const calls: [unknown, string][] = [
+      [{ s: h }, "forbid"],
+      [JSON.parse(JSON.stringify(Object.fromEntries([[h, 1]]))), "forbid"],
+      [{ s: "other", r: "nothing here" }, "allow"],
+      ...(printable ? ([[{ s: "other", r: `>${h}<` }, "forbid"]] as [unknown, string][]) : []),
+    ];
+    for (const [args, reason] of calls) {
+      const d = agent.decide("t", who, args);
+      expect(d.reason, JSON.stringify(args)).toBe(reason);
+      expect(JSON.parse(JSON.stringify(d))).toEqual(decideRef(e.ir, "a", "t", who, args));
+    }
     expect((globalThis as Record<string, unknown>)["__talonPwned"]).toBeUndefined();
   });
 });

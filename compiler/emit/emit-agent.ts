@@ -1,12 +1,15 @@
 /**
  * One agent's code: a function per exact name holding only that name's rule slice (its per-slot
- * decisions, precomputed), the `decide` entry (alphabet check, then `switch (tool)`), the default
- * branch (`emit-default.ts`) and `clientName` (a `switch` over upstream names).
+ * decisions, precomputed; a slice with conditions is decided per call by `emit-conditional.ts`),
+ * the `decide` entry (alphabet check, then `switch (tool)`), the default branch
+ * (`emit-default.ts`) and `clientName` (a `switch` over upstream names).
  */
 import type { Decision } from "../../runtime/hooks.js";
 import type { AgentIR } from "../ir/ir.js";
 import { Code, Name, comment, indent, join, ts } from "./code.js";
+import { emitConditionalCase } from "./emit-conditional.js";
 import { emitDefaultBranch } from "./emit-default.js";
+import { CondEmitter } from "./expr-code.js";
 import { anyGlobTest } from "./glob-code.js";
 import type { ModuleBuilder } from "./module.js";
 import type { AgentPlan, ExactCase, Slot } from "./plan.js";
@@ -34,8 +37,9 @@ function slotSwitch(mb: ModuleBuilder, slots: readonly Slot[], decisions: readon
   return [join([ts`switch (${p}) {`, indent(join(groups, "\n")), ts`  default:`, ts`    return ${dflt};`, ts`}`], "\n")];
 }
 
-function emitCase(mb: ModuleBuilder, plan: AgentPlan, slug: string, c: ExactCase, i: number): Name {
+function emitCase(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, slug: string, c: ExactCase, i: number): Name {
   const name = Name.of(`decide_${slug}_${i}`);
+  if (c.dynamic) return emitConditionalCase(mb, ce, plan, name, c, c.dynamic);
   mb.fn({
     name,
     params: [[p, Code.trusted("number")]],
@@ -46,25 +50,40 @@ function emitCase(mb: ModuleBuilder, plan: AgentPlan, slug: string, c: ExactCase
   return name;
 }
 
-/** Emit `decide_<slug>`; returns its name. */
+/**
+ * Emit `decide_<slug>`; returns its name. An agent with conditions (`plan.conditional`) also takes
+ * the call's arguments and context, which conditional cases and the default branch read.
+ */
 export function emitDecide(mb: ModuleBuilder, plan: AgentPlan, slug: string, inBoundary: Name, invalid: Name): Name {
-  const cases = plan.cases.map((c, i) => ts`case ${c.name}: return ${emitCase(mb, plan, slug, c, i)}(${p});`);
-  const other = emitDefaultBranch(mb, plan, slug, inBoundary);
+  const ce = new CondEmitter(mb, plan.agent.name);
+  const envCall = ts`${p}, principal, $args, $meta, $now`;
+  const cases = plan.cases.map((c, i) => ts`case ${c.name}: return ${emitCase(mb, ce, plan, slug, c, i)}(${c.dynamic ? envCall : p});`);
+  const other = emitDefaultBranch(mb, plan, slug, inBoundary, ce);
   const name = Name.of(`decide_${slug}`);
   const tool = Name.of("tool");
+  const context: Code[] = plan.conditional
+    ? [comment("What conditions read besides the arguments: request _meta and the request time."), ts`const $meta = ctx === undefined ? undefined : ctx.meta;`, ts`const $now = ctx === undefined ? undefined : ctx.now;`]
+    : [];
+  const otherArgs = plan.conditional ? ts`${tool}, ${envCall}` : ts`${tool}, ${p}`;
   mb.fn({
     name,
     params: [
       [tool, Code.trusted("string")],
       [Name.of("principal"), Code.trusted("Principal")],
-      [Name.of("_args"), Code.trusted("unknown")],
+      ...(plan.conditional
+        ? ([
+            [Name.of("$args"), Code.trusted("unknown")],
+            [Name.of("ctx"), Code.trusted("DecideContext | undefined")],
+          ] as const)
+        : ([[Name.of("_args"), Code.trusted("unknown")]] as const)),
     ],
     returnType: Code.trusted("Decision"),
     body: [
       comment("Step 1: the MCP name alphabet, before any rule sees the name."),
       ts`if (!validName(${tool})) return ${invalid};`,
       ts`const ${p} = slotOf(principal);`,
-      join([ts`switch (${tool}) {`, indent(join([...cases, ts`default: return ${other}(${tool}, ${p});`], "\n")), ts`}`], "\n"),
+      ...context,
+      join([ts`switch (${tool}) {`, indent(join([...cases, ts`default: return ${other}(${otherArgs});`], "\n")), ts`}`], "\n"),
     ],
     leading: comment(`Agent "${plan.agent.name}": decide a tools/call by client tool name (LANGUAGE.md 7.1).`),
   });

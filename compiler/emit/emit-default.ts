@@ -2,7 +2,9 @@
  * The default branch of an agent's `decide`: names that are no exact exposure (and no name a
  * forbid writes out exactly) are resolved here against globs at run time, following §7.1:
  * glob exposure (most restrictive class wins) → forbids (ASCII case-insensitive) → default deny
- * (not exposed, boundary, grant) → confirm / approve (failing closed) → allow.
+ * (not exposed, boundary, grant) → confirm / approve (failing closed) → allow. Conditions are
+ * evaluated where their rule's targets match (`expr-code.ts`): unknown fires forbid, confirm and
+ * approve, and never grants.
  *
  * Allocation: the allow path allocates nothing — the covering grants become a bit mask and the
  * decision for each realizable mask is preallocated (`emit-grants.ts`; an agent with more than
@@ -11,9 +13,10 @@
  * the matching rules) are built on that terminal deny path only: they are rare and end the call.
  */
 import { ALLOW_PREFIX, CLASS_RANK, FORBID_PREFIX, decisionText, forbidSuffix } from "../ir/decision-text.js";
-import type { TargetsIR, ToolClass } from "../ir/ir.js";
+import type { ExprIR, TargetsIR, ToolClass } from "../ir/ir.js";
 import { Code, Name, comment, frozenArray, join, ts } from "./code.js";
-import { CLASSES, MAX_MASK_GRANTS, classTest, emitGrantList, emitGrants } from "./emit-grants.js";
+import { CLASSES, MAX_MASK_GRANTS, classTest, emitGrantList, emitGrants, grantArgs, unconditionalBits } from "./emit-grants.js";
+import { REQUEST_PARAMS, envArgs, type CondEmitter } from "./expr-code.js";
 import { anyGlobTest } from "./glob-code.js";
 import type { ModuleBuilder } from "./module.js";
 import type { AgentPlan } from "./plan.js";
@@ -26,25 +29,51 @@ function targetsTest(mb: ModuleBuilder, t: TargetsIR): Code {
   return t.kind === "classes" ? classTest(t.classes) : anyGlobTest(mb, tool, t.refs, true);
 }
 
-/** Collect-ids code for confirm/approve/forbid-like rules; returns the statements. */
-function collect(mb: ModuleBuilder, list: Name, msg: Name, rules: readonly { id: string; at: string; targets: TargetsIR; message: string; hard?: boolean }[], hard?: Name): Code[] {
+/** What conditions see in the default branch: the upstream name is the client name; the class is `$cls`. */
+const ENV = envArgs(ts`${tool}`, ts`${tool}`, ts`$cls`);
+
+/**
+ * Collect-ids code for confirm/approve/forbid-like rules; returns the statements. A rule with a
+ * condition applies unless the condition is false (U fires, §5).
+ */
+function collect(
+  mb: ModuleBuilder,
+  ce: CondEmitter,
+  list: Name,
+  msg: Name,
+  rules: readonly { id: string; at: string; targets: TargetsIR; when: ExprIR | null; message: string; hard?: boolean }[],
+  hard?: Name,
+): Code[] {
   return rules.map((r) => {
     const m = mb.hoist("TEXT", Code.trusted("string"), ts`${r.message}`);
     const setHard = hard && r.hard ? ts` ${hard} = true;` : ts``;
+    const test = r.when === null ? targetsTest(mb, r.targets) : ts`${targetsTest(mb, r.targets)} && ${ce.cond(r.when, r.at)}(${ENV}) !== 0`;
     return join(
-      [comment(`rule ${r.id} (${r.at})`), ts`if (${targetsTest(mb, r.targets)}) {`, ts`  if (${list} === undefined) { ${list} = []; ${msg} = ${m}; }`, ts`  ${list}.push(${r.id});${setHard}`, ts`}`],
+      [comment(`rule ${r.id} (${r.at})`), ts`if (${test}) {`, ts`  if (${list} === undefined) { ${list} = []; ${msg} = ${m}; }`, ts`  ${list}.push(${r.id});${setHard}`, ts`}`],
       "\n",
     );
   });
 }
 
 /** Emit `decideOther_<slug>(tool, p)`; returns its name. */
-export function emitDefaultBranch(mb: ModuleBuilder, plan: AgentPlan, slug: string, inBoundary: Name): Name {
+export function emitDefaultBranch(mb: ModuleBuilder, plan: AgentPlan, slug: string, inBoundary: Name, ce: CondEmitter): Name {
   const { agent } = plan;
   const name = Name.of(`decideOther_${slug}`);
   const useMask = plan.grants.length <= MAX_MASK_GRANTS;
-  const grants = useMask ? emitGrants(mb, plan, slug) : { list: emitGrantList(mb, plan, slug) };
-  const granted = "mask" in grants ? ts`${grants.mask}(${tool}, ${p}, k) !== 0` : ts`${grants.list}(${tool}, ${p}, k) !== undefined`;
+  const grants = useMask ? emitGrants(mb, plan, slug, ce) : { list: emitGrantList(mb, plan, slug, ce) };
+  // `listed` needs an unconditional grant (§7.3 is args-independent; U never grants).
+  const uncondIds = plan.grants.filter((g) => g.when === null).map((g) => g.id);
+  const allUncond = uncondIds.length === plan.grants.length;
+  const uncondBits = "mask" in grants ? unconditionalBits(plan) : 0;
+  const listedOf = (v: Code): Code =>
+    allUncond
+      ? "mask" in grants
+        ? ts`${v} !== 0`
+        : ts`${v} !== undefined`
+      : "mask" in grants
+        ? ts`(${v} & ${uncondBits}) !== 0`
+        : ts`hasAnyOf(${v}, ${mb.hoist("IDS", Code.trusted("readonly string[]"), frozenArray(uncondIds))})`;
+  const granted = listedOf("mask" in grants ? ts`${grants.mask}(${grantArgs(plan)})` : ts`${grants.list}(${grantArgs(plan)})`);
   const perClass = (make: (cls: ToolClass) => Parameters<ModuleBuilder["decision"]>[0]) =>
     mb.hoist("BY_CLASS", Code.trusted("readonly Decision[]"), frozenArray(CLASSES.map((c) => mb.decision(make(c)))));
   const notExposed = mb.decision({ effect: "deny", reason: "default:not_exposed", ruleIds: [], message: decisionText.notExposed(agent.name), upstream: null, toolClass: null, listed: false });
@@ -62,13 +91,14 @@ export function emitDefaultBranch(mb: ModuleBuilder, plan: AgentPlan, slug: stri
     ts`let k: number = -1;`,
     ...byRank,
   ];
+  if (plan.conditional) body.push(ts`const $cls = k >= 0 ? CLASS_NAMES[k]! : null;`);
 
   // Forbids: every matching id (sorted: rules are visited by id); an unknown condition fires.
   const fIds = Name.of("forbidIds");
   const fMsg = Name.of("forbidText");
   const hard = Name.of("hard");
   body.push(ts`let ${fIds}: string[] | undefined;`, ts`let ${fMsg} = "";`, ts`let ${hard} = false;`);
-  body.push(...collect(mb, fIds, fMsg, plan.forbids.map((f) => ({ ...f, message: forbidSuffix(f.id, f.reason), hard: f.when === null })), hard));
+  body.push(...collect(mb, ce, fIds, fMsg, plan.forbids.map((f) => ({ ...f, message: forbidSuffix(f.id, f.reason), hard: f.when === null })), hard));
   body.push(
     join(
       [
@@ -84,8 +114,9 @@ export function emitDefaultBranch(mb: ModuleBuilder, plan: AgentPlan, slug: stri
   // Default deny, in order. (Posture needs no check here: a grant covering a write or destructive
   // class names that class or `all`, which is exactly what read_only asks for.)
   body.push(ts`if (k < 0) return ${notExposed};`, ts`if (!${inBoundary}(${tool}, ${p})) return ${outside}[k]!;`);
-  if ("mask" in grants) body.push(ts`const m = ${grants.mask}(${tool}, ${p}, k);`, ts`if (m === 0) return ${noGrant}[k]!;`);
-  else body.push(ts`const g = ${grants.list}(${tool}, ${p}, k);`, ts`if (g === undefined) return ${noGrant}[k]!;`);
+  if ("mask" in grants) body.push(ts`const m = ${grants.mask}(${grantArgs(plan)});`, ts`if (m === 0) return ${noGrant}[k]!;`);
+  else body.push(ts`const g = ${grants.list}(${grantArgs(plan)});`, ts`if (g === undefined) return ${noGrant}[k]!;`);
+  const listedHere = listedOf("mask" in grants ? ts`m` : ts`g`);
 
   // Confirm, then approve: this runtime cannot collect either, so an applicable one denies.
   for (const [kind, rules] of [
@@ -95,16 +126,16 @@ export function emitDefaultBranch(mb: ModuleBuilder, plan: AgentPlan, slug: stri
     if (rules.length === 0) continue;
     const ids = Name.of(`${kind}Ids`);
     const msg = Name.of(`${kind}Text`);
-    body.push(ts`let ${ids}: string[] | undefined;`, ts`let ${msg} = "";`, ...collect(mb, ids, msg, rules));
+    body.push(ts`let ${ids}: string[] | undefined;`, ts`let ${msg} = "";`, ...collect(mb, ce, ids, msg, rules));
     const reason = kind === "confirm" ? "confirm_unavailable" : "approval_unavailable";
     body.push(
-      ts`if (${ids} !== undefined) return Object.freeze({ effect: "deny", reason: ${reason}, ruleIds: Object.freeze(${ids}), message: ${msg}, upstream: null, toolClass: CLASS_NAMES[k]!, listed: true });`,
+      ts`if (${ids} !== undefined) return Object.freeze({ effect: "deny", reason: ${reason}, ruleIds: Object.freeze(${ids}), message: ${msg}, upstream: null, toolClass: CLASS_NAMES[k]!, listed: ${allUncond ? ts`true` : listedHere} });`,
     );
   }
   if ("mask" in grants) body.push(ts`return ${grants.allow}(k, m);`);
   else {
     body.push(
-      ts`return Object.freeze({ effect: "allow", reason: "allow", ruleIds: Object.freeze(g), message: ${ALLOW_PREFIX} + g.join(", "), upstream: null, toolClass: CLASS_NAMES[k]!, listed: true });`,
+      ts`return Object.freeze({ effect: "allow", reason: "allow", ruleIds: Object.freeze(g), message: ${ALLOW_PREFIX} + g.join(", "), upstream: null, toolClass: CLASS_NAMES[k]!, listed: ${allUncond ? ts`true` : listedHere} });`,
     );
   }
   mb.fn({
@@ -112,6 +143,7 @@ export function emitDefaultBranch(mb: ModuleBuilder, plan: AgentPlan, slug: stri
     params: [
       [tool, Code.trusted("string")],
       [p, Code.trusted("number")],
+      ...(plan.conditional ? REQUEST_PARAMS : []),
     ],
     returnType: Code.trusted("Decision"),
     body,

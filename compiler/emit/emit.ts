@@ -9,7 +9,9 @@ import type { AgentIR, BundleIR } from "../ir/ir.js";
 import { decisionText } from "../ir/decision-text.js";
 import { Code, Name, comment, commentText, frozenArray, frozenObject, indent, join, ts } from "./code.js";
 import { emitClientName, emitDecide } from "./emit-agent.js";
+import { redactionKeyOf, redactionsCode } from "./emit-redaction.js";
 import { anyGlobTest } from "./glob-code.js";
+import { exprHelpersCode } from "./expr-helpers.js";
 import { helpersCode } from "./helpers.js";
 import { ModuleBuilder } from "./module.js";
 import { agentSlugs } from "./names.js";
@@ -91,7 +93,7 @@ function upstreamCode(a: AgentIR): Code {
   return frozenObject([[N("transport"), "unix"], [N("path"), u.path], vendor]);
 }
 
-function agentCode(ir: BundleIR, a: AgentIR, decide: Name, clientName: Name): Code {
+function agentCode(ir: BundleIR, a: AgentIR, decide: Name, clientName: Name, redactions: Code): Code {
   const auth = a.upstreamAuth;
   return frozenObject([
     [N("name"), a.name],
@@ -101,6 +103,8 @@ function agentCode(ir: BundleIR, a: AgentIR, decide: Name, clientName: Name): Co
     [N("allowAnonymous"), allowsAnonymousIr(ir, a)],
     [N("decide"), decide],
     [N("clientName"), clientName],
+    [N("redactions"), redactions],
+    [N("redactionKey"), secretCode(redactionKeyOf(ir))],
   ]);
 }
 
@@ -120,11 +124,13 @@ export function emitPolicy(ir: BundleIR, opts: EmitOptions): EmittedPolicy {
   const invalid = mb.decision({ effect: "deny", reason: "invalid_tool_name", ruleIds: [], message: decisionText.invalidToolName(), upstream: null, toolClass: null, listed: false });
   const inBoundary = emitBoundary(mb, slots);
   const slugs = agentSlugs(ir.agents.map((a) => a.name));
+  let conditional = false; // some agent has conditions: the condition helpers and DecideContext are needed
   const agentEntries = ir.agents.map((a, i) => {
     const plan = planAgent(a, slots);
+    conditional ||= plan.conditional;
     const decide = emitDecide(mb, plan, slugs[i]!, inBoundary, invalid);
     const clientName = emitClientName(mb, a, slugs[i]!);
-    return agentCode(ir, a, decide, clientName);
+    return agentCode(ir, a, decide, clientName, redactionsCode(mb, ir, a));
   });
 
   const header =
@@ -134,13 +140,14 @@ export function emitPolicy(ir: BundleIR, opts: EmitOptions): EmittedPolicy {
     {
       kind: StructureKind.ImportDeclaration,
       isTypeOnly: true,
-      namedImports: ["CompiledAgent", "Decision", "Principal", "PrincipalSpec", "ToolClass"],
+      namedImports: ["CompiledAgent", ...(conditional ? ["DecideContext"] : []), "Decision", "Principal", "PrincipalSpec", "RedactionRuleSpec", "ToolClass"],
       moduleSpecifier: "talon/runtime/hooks",
     },
     constStatement(N("BUNDLE_HASH"), Code.trusted("string"), ts`${opts.bundleHash}`, true, comment("sha256 of the compiler version and the canonical IR with its source positions.")),
     constStatement(N("principals"), Code.trusted("readonly PrincipalSpec[]"), principalsCode(slots), true, comment("Declared principals; `index` is the slot grants are compiled against.")),
     constStatement(N("PRINCIPAL_COUNT"), undefined, ts`${ir.principals.length}`, false),
     helpersCode().text,
+    ...(conditional ? [exprHelpersCode().text] : []),
     ...mb.consts.map((c) => constStatement(c.name, c.type, c.init, false, c.leading)),
     ...mb.functions.map(
       (f): StatementStructures => ({

@@ -28,8 +28,28 @@ export interface ExactCase {
   readonly at: string;
   /** Ids of the rules in this name's slice, sorted. */
   readonly ruleIds: readonly string[];
-  /** The decision per slot (length = slots). */
+  /** The decision per slot (length = slots); for a `dynamic` case, the decision for all-F conditions is not meaningful and unused. */
   readonly decisions: readonly Decision[];
+  /** Some rule of the slice has a condition: the case is decided at run time from `dynamic`. */
+  readonly dynamic: DynamicCase | undefined;
+}
+
+/** What a case with conditional rules is decided from at run time (§7.1 with conditions). */
+export interface DynamicCase {
+  readonly cls: ToolClass | null;
+  /** Upstream name of an allowed call (null = same as the client name). */
+  readonly upstream: string | null;
+  /** The upstream name conditions see as `tool.upstream`. */
+  readonly toolUpstream: string;
+  /** Matching rules of the slice, by id. */
+  readonly forbids: readonly RuleOf<"forbid">[];
+  readonly grants: readonly RuleOf<"grant">[];
+  readonly confirms: readonly RuleOf<"confirm">[];
+  readonly approves: readonly RuleOf<"approve">[];
+  /** Per slot: `listed` (args-independent, §7.3). */
+  readonly listed: readonly boolean[];
+  /** Per slot: the decision after forbids when it needs no condition (not exposed, outside the boundary, no grant at all), else null. */
+  readonly pre: readonly (Decision | null)[];
 }
 
 /** Everything the code for one agent is generated from. */
@@ -39,9 +59,12 @@ export interface AgentPlan {
   readonly cases: readonly ExactCase[];
   /** Rules by kind, sorted by id (so ids collected in this order come out sorted). */
   readonly forbids: readonly RuleOf<"forbid">[];
+  /** All grants, conditional ones included (a condition must be T to grant). */
   readonly grants: readonly RuleOf<"grant">[];
   readonly confirms: readonly RuleOf<"confirm">[];
   readonly approves: readonly RuleOf<"approve">[];
+  /** Some forbid, grant, confirm or approve has a condition (the decide functions then read args). */
+  readonly conditional: boolean;
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -83,7 +106,7 @@ export function targetsHit(t: TargetsIR, name: string, upstream: string, cls: To
 }
 
 /** The decision of an exact name for one slot. */
-function decideExact(plan: Omit<AgentPlan, "cases">, name: string, slot: Slot): { decision: Decision; slice: string[] } {
+function decideExact(plan: Omit<AgentPlan, "cases">, name: string, slot: Slot): { decision: Decision; slice: string[]; dynamic: boolean; listed: boolean; pre: Decision | null; cls: ToolClass | null; upstream: string; exactUpstream: string | null; rules: { forbids: RuleOf<"forbid">[]; grants: RuleOf<"grant">[]; confirms: RuleOf<"confirm">[]; approves: RuleOf<"approve">[] } } {
   const { agent } = plan;
   const exact = agent.tools.find((t) => !t.glob && t.name === name);
   let cls: ToolClass | null = exact ? (exact.class ?? "destructive") : null;
@@ -101,7 +124,10 @@ function decideExact(plan: Omit<AgentPlan, "cases">, name: string, slot: Slot): 
   const approves = plan.approves.filter((a) => targetsHit(a.targets, name, upstream, cls));
   const slice = [...forbids, ...grantsOn, ...confirms, ...approves].map((r) => r.id);
 
-  const mine = grantsOn.filter((g) => grantIncludes(g, slot));
+  const dynamic = [...forbids, ...grantsOn, ...confirms, ...approves].some((r) => r.when !== null);
+  // Static decisions use unconditional grants only; listing too (§7.3: args-independent).
+  const mineAll = grantsOn.filter((g) => grantIncludes(g, slot));
+  const mine = mineAll.filter((g) => g.when === null);
   const boundary = inBoundary(slot, name);
   const listed = cls !== null && !forbids.some((f) => f.when === null) && boundary && mine.length > 0;
   const d = (reason: Decision["reason"], ids: readonly string[], message: string, toolClass: ToolClass | null, lst: boolean, effect: Decision["effect"] = "deny", up: string | null = null) =>
@@ -121,7 +147,21 @@ function decideExact(plan: Omit<AgentPlan, "cases">, name: string, slot: Slot): 
     const ids = mine.map((g) => g.id);
     decision = d("allow", ids, decisionText.allow(ids), cls, listed, "allow", exact?.upstream ?? null);
   }
-  return { decision, slice: [...new Set(slice)].sort() };
+  let pre: Decision | null = null;
+  if (cls === null) pre = d("default:not_exposed", [], decisionText.notExposed(agent.name), null, false);
+  else if (!boundary) pre = d("default:outside_boundary", [], decisionText.outsideBoundary(), cls, false);
+  else if (mineAll.length === 0) pre = d("default:no_grant", [], decisionText.noGrant(cls), cls, false);
+  return {
+    decision,
+    slice: [...new Set(slice)].sort(),
+    dynamic,
+    listed,
+    pre,
+    cls,
+    upstream,
+    exactUpstream: exact?.upstream ?? null,
+    rules: { forbids, grants: grantsOn, confirms, approves },
+  };
 }
 
 /** Plan an agent: rules by kind, the exact names and their per-slot decisions. */
@@ -131,10 +171,10 @@ export function planAgent(agent: AgentIR, slots: readonly Slot[]): AgentPlan {
     agent,
     slots,
     forbids: rules("forbid"),
-    // A conditional grant grants nothing (an unknown condition never grants): leave it out.
-    grants: rules("grant").filter((g) => g.when === null),
+    grants: rules("grant"),
     confirms: rules("confirm"),
     approves: rules("approve"),
+    conditional: agent.rules.some((r) => (r.kind === "forbid" || r.kind === "grant" || r.kind === "confirm" || r.kind === "approve") && r.when !== null),
   };
   // The switch covers every exact exposure (required: the default branch only knows globs) and
   // every name a forbid writes out exactly (their exact-case calls then need no run-time matching).
@@ -146,7 +186,18 @@ export function planAgent(agent: AgentIR, slots: readonly Slot[]): AgentPlan {
   }
   const cases = [...at.keys()].sort().map((name) => {
     const per = slots.map((s) => decideExact(base, name, s));
-    return { name, at: at.get(name)!, ruleIds: per[0]!.slice, decisions: per.map((p) => p.decision) };
+    const first = per[0]!;
+    const dynamic: DynamicCase | undefined = first.dynamic
+      ? {
+          cls: first.cls,
+          upstream: first.exactUpstream,
+          toolUpstream: first.upstream,
+          ...first.rules,
+          listed: per.map((p) => p.listed),
+          pre: per.map((p) => p.pre),
+        }
+      : undefined;
+    return { name, at: at.get(name)!, ruleIds: first.slice, decisions: per.map((p) => p.decision), dynamic };
   });
   return { ...base, cases };
 }

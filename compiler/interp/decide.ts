@@ -1,12 +1,13 @@
 /**
  * The reference interpreter for `tools/call` decisions (LANGUAGE.md §7.1, steps 1–4, with the
- * fail-closed handling of `approve`/`confirm` this runtime needs). It reads the IR directly and
+ * fail-closed handling of `approve`/`confirm` this runtime needs), conditions evaluated by `eval.ts`. It reads the IR directly and
  * follows the steps one by one, in the most obvious way: it is the oracle the emitted bundle is
  * tested against, and the engine behind `talonc explain`. Speed does not matter here.
  */
-import type { Decision, DecisionReason, Principal } from "../../runtime/hooks.js";
+import type { DecideContext, Decision, DecisionReason, Principal } from "../../runtime/hooks.js";
 import { CLASS_RANK, decisionText } from "../ir/decision-text.js";
-import type { AgentIR, BundleIR, PrincipalIR, RuleIR, TargetsIR, ToolClass } from "../ir/ir.js";
+import type { AgentIR, BundleIR, ExprIR, PrincipalIR, RuleIR, TargetsIR, ToolClass } from "../ir/ir.js";
+import { evalCond, type EvalEnv } from "./eval.js";
 import { globMatchIgnoreCaseRef, globMatchRef, validToolNameRef } from "./glob.js";
 
 type Rule<K extends RuleIR["kind"]> = Extract<RuleIR, { kind: K }>;
@@ -71,8 +72,7 @@ function decision(
 const sortIds = (rules: readonly { id: string }[]) => rules.map((r) => r.id).sort();
 
 /** Decide a `tools/call` of client tool name `tool` by `principal` on agent `agentName`. */
-export function decideRef(ir: BundleIR, agentName: string, tool: string, principal: Principal, args: unknown): Decision {
-  void args; // Conditions are not evaluated yet: see the fail-closed handling below.
+export function decideRef(ir: BundleIR, agentName: string, tool: string, principal: Principal, args: unknown, ctx?: DecideContext): Decision {
   const agent = findAgent(ir, agentName);
 
   // Step 1: frame. The name must be in the MCP alphabet before any rule looks at it.
@@ -80,6 +80,11 @@ export function decideRef(ir: BundleIR, agentName: string, tool: string, princip
   const resolved = resolveToolRef(agent, tool);
   const upstream = resolved?.upstream ?? tool;
   const cls = resolved?.cls ?? null;
+  const env: EvalEnv = { args, meta: ctx?.meta, now: ctx?.now, principal, tool, upstream, cls, agent: agent.name };
+  /** Rule boundary (§5): U fires forbid, approve and confirm … */
+  const fires = (when: ExprIR | null) => when === null || evalCond(when, env) !== "F";
+  /** … and never grants. */
+  const grantsNow = (when: ExprIR | null) => when === null || evalCond(when, env) === "T";
 
   // Who is calling: a declared principal (by index) or anonymous.
   const me = principalOf(ir, principal);
@@ -89,27 +94,31 @@ export function decideRef(ir: BundleIR, agentName: string, tool: string, princip
     g.who.kind === "anyone" ||
     (g.who.kind === "team" && myTeams.has(g.who.team)) ||
     (g.who.kind === "principal" && me !== undefined && me.kind === g.who.principalKind && me.id === g.who.id);
-  // Step 3's grants: unconditional (an unknown condition never grants), to me, on this name, covering the class.
-  const grants = agent.rules.filter(
+  // Grants to me, on this name, covering the class; `listing` are the unconditional ones (§7.3 is
+  // args-independent, and an unknown condition never grants), `grants` those that hold for this call.
+  const covering = agent.rules.filter(
     (r): r is Rule<"grant"> =>
       r.kind === "grant" &&
-      r.when === null &&
       grantsMe(r) &&
       r.on.some((ref) => globMatchRef(ref, tool)) &&
       cls !== null &&
       (r.access.includes("all") || r.access.includes(cls)),
   );
+  const listing = covering.filter((g) => g.when === null);
 
-  // Step 2: forbid. A condition is not evaluated: unknown fires, so every matching forbid denies.
+  // Step 2: forbid. A condition that is not F fires.
   const forbids = agent.rules.filter((r): r is Rule<"forbid"> => r.kind === "forbid" && targetsHit(r.targets, tool, upstream, cls));
   const unconditionallyForbidden = forbids.some((f) => f.when === null);
-  // §7.3: listed = exposed ∧ not unconditionally forbidden ∧ inside the boundary ∧ some grant covers it.
-  const listed = resolved !== undefined && !unconditionallyForbidden && inBoundary && grants.length > 0;
-  if (forbids.length > 0) {
-    const ids = sortIds(forbids);
-    const first = forbids.find((f) => f.id === ids[0])!;
+  // §7.3: listed = exposed ∧ not unconditionally forbidden ∧ inside the boundary ∧ some unconditional grant covers it.
+  const listed = resolved !== undefined && !unconditionallyForbidden && inBoundary && listing.length > 0;
+  const firing = forbids.filter((f) => fires(f.when));
+  if (firing.length > 0) {
+    const ids = sortIds(firing);
+    const first = firing.find((f) => f.id === ids[0])!;
     return decision("deny", "forbid", ids, decisionText.forbid(tool, first.id, first.reason), null, cls, listed);
   }
+  const grants = covering.filter((g) => grantsNow(g.when));
+
 
   // Step 3: default deny, in order.
   if (!resolved) return decision("deny", "default:not_exposed", [], decisionText.notExposed(agent.name), null, null, false);
@@ -121,14 +130,14 @@ export function decideRef(ir: BundleIR, agentName: string, tool: string, princip
     return decision("deny", "posture", [], decisionText.posture(resolved.cls), null, resolved.cls, listed);
   }
 
-  // Steps 7–8, failing closed: this runtime cannot collect confirmations or approvals yet, and a
-  // condition is not evaluated (unknown fires), so any applicable rule denies.
-  const confirms = agent.rules.filter((r): r is Rule<"confirm"> => r.kind === "confirm" && targetsHit(r.targets, tool, upstream, cls));
+  // Steps 7–8, failing closed: this runtime cannot collect confirmations or approvals yet, so an
+  // applicable rule (condition T or U) denies.
+  const confirms = agent.rules.filter((r): r is Rule<"confirm"> => r.kind === "confirm" && targetsHit(r.targets, tool, upstream, cls) && fires(r.when));
   if (confirms.length > 0) {
     const ids = sortIds(confirms);
     return decision("deny", "confirm_unavailable", ids, decisionText.confirmUnavailable(ids[0]!), null, resolved.cls, listed);
   }
-  const approves = agent.rules.filter((r): r is Rule<"approve"> => r.kind === "approve" && targetsHit(r.targets, tool, upstream, cls));
+  const approves = agent.rules.filter((r): r is Rule<"approve"> => r.kind === "approve" && targetsHit(r.targets, tool, upstream, cls) && fires(r.when));
   if (approves.length > 0) {
     const ids = sortIds(approves);
     const first = approves.find((a) => a.id === ids[0])!;

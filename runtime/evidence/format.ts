@@ -11,8 +11,8 @@
  *     Evidence: evt_abc123
  *
  * An `Outcome:` line follows `Policy:` only when the outcome is not the one the decision implies
- * (a tool error or an upstream failure after an allow). The seed's "PII redacted" line arrives with
- * redaction.
+ * (a tool error or an upstream failure after an allow). `PII redacted: 1 email, 1 phone` follows
+ * `Upstream:` when the call redacted anything (as in the seed).
  *
  * Every string from a record passes through `printable`: tool names, messages and errors come
  * from clients and upstreams, and a raw newline in a tool name could forge a whole record in
@@ -26,6 +26,7 @@ export function formatEvidence(rec: EvidenceRecord): string[] {
     `[${localClock(rec.time)}] ${printable(rec.kind)}`,
     `  Tool: ${printable(rec.tool)}`,
     `  Upstream: ${upstreamText(rec)}`,
+    ...(rec.redactions && rec.redactions.length > 0 ? [`  PII redacted: ${printable(summarizeRedactions(rec.redactions))}`] : []),
     `  Caller: ${rec.caller === null ? "anonymous" : `${printable(rec.caller)} (${printable(rec.callerKind)})`}`,
     `  Policy: ${policyText(rec)}`,
   ];
@@ -33,6 +34,23 @@ export function formatEvidence(rec: EvidenceRecord): string[] {
   if (outcome) lines.push(`  Outcome: ${outcome}`);
   lines.push(`  Latency: ${rec.latencyMs.toFixed(3)} ms`, `  Evidence: ${printable(rec.id)}`);
   return lines;
+}
+
+/**
+ * "1 email, 1 phone": redacted fields counted by the last segment of their pointer, by name. A result's
+ * structuredContent and its mirrored text block are one field, so the part prefix
+ * (`/structuredContent`, `/content/0/text`) is dropped before counting distinct pointers.
+ */
+export function summarizeRedactions(report: readonly { readonly pointer: string }[]): string {
+  const fields = new Set<string>();
+  for (const e of report) fields.add(e.pointer.replace(/^\/(?:structuredContent|content\/\d+\/text|content\/\d+\/resource\/text)(?=\/|$)/, ""));
+  const counts = new Map<string, number>();
+  for (const f of fields) {
+    const seg = f.slice(f.lastIndexOf("/") + 1).replace(/~1/g, "/").replace(/~0/g, "~");
+    const label = seg === "" ? "value" : /^\d+$/.test(seg) ? "item" : seg;
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => `${n} ${k}`).join(", ");
 }
 
 /** Local wall-clock time HH:MM:SS, like the seed. */

@@ -38,6 +38,16 @@ export interface EvidenceRecord {
   outcome: "ok" | "tool_error" | "upstream_error" | "denied";
   /** Upstream/internal error text when outcome is upstream_error. */
   error?: string;
+  /** What redaction changed (§8.1), without original values; absent when nothing was redacted. */
+  redactions?: RedactionReportEntry[];
+}
+
+/** One redaction: where (RFC 6901 pointer into the MCP message part), scope, method and rule id. */
+export interface RedactionReportEntry {
+  pointer: string;
+  scope: string;
+  method: string;
+  rule: string;
 }
 
 /** What the runtime hands to `EvidenceStore.append`: the store assigns `id` and `seq`. */
@@ -87,6 +97,14 @@ export function evidenceInputProblem(rec: EvidenceInput): string | null {
     return "ruleIds must be an array of strings";
   }
   if (rec.error !== undefined && typeof rec.error !== "string") return "error must be a string when present";
+  if (rec.redactions !== undefined) {
+    if (!Array.isArray(rec.redactions)) return "redactions must be an array when present";
+    for (const r of rec.redactions as unknown[]) {
+      const e = r as Record<string, unknown> | null;
+      if (e === null || typeof e !== "object" || (["pointer", "scope", "method", "rule"] as const).some((k) => typeof e[k] !== "string"))
+        return "redactions entries need string pointer, scope, method and rule";
+    }
+  }
   return null;
 }
 
@@ -117,5 +135,7 @@ export function toEvidenceRecord(rec: EvidenceInput, id: string, seq: number): E
     outcome: rec.outcome,
   };
   if (rec.error !== undefined) out.error = rec.error;
+  if (rec.redactions !== undefined && rec.redactions.length > 0)
+    out.redactions = rec.redactions; // fresh objects from the walker, checked above; not copied
   return out;
 }

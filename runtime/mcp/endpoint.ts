@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import type { HttpRequest, HttpResponse } from "uWebSockets.js";
 import type { BearerAuth } from "../auth/bearer.js";
 import { governToolCall, filterToolList, type AgentContext } from "../pipeline.js";
+import { redactNotification } from "../redact/notifications.js";
 import { readBody, sendEmpty, sendJson, type ResponseState, type StatusCode } from "../server/http.js";
 import type { Upstream, UpstreamListener } from "../upstream/peer.js";
 import { UpstreamError } from "../upstream/peer.js";
@@ -231,7 +232,7 @@ export class McpEndpoint {
     const sessionId = randomBytes(16).toString("hex");
     const session = new Session(sessionId, principal, this.opts.ctx.agent.name, head.authorization);
     const listener: UpstreamListener = {
-      onMessage: (m) => session.fromUpstream(m),
+      onMessage: (m) => session.fromUpstream(redactNotification(this.opts.ctx, m)),
       onFatal: (reason) => {
         session.fatal = reason;
       },

@@ -118,3 +118,15 @@ describe("end-to-end runner", () => {
     await expect(buildBundle(POLICY_DIR, join(tmpdir(), "never"))).rejects.toThrow(TalonUnavailable);
   });
 });
+
+describe("conditions suite", () => {
+  it("checks both engines on every case before timing them, and times both", async () => {
+    const { runConditionsSuite } = await import("../../bench/suites/conditions.js");
+    const timings = await runConditionsSuite(20);
+    expect(timings.length).toBe(5);
+    for (const t of timings) {
+      expect(t.compiledNs).toBeGreaterThan(0);
+      expect(t.interpNs).toBeGreaterThan(t.compiledNs);
+    }
+  }, 60_000);
+});

@@ -22,18 +22,16 @@ agent "a" {
   root w { path "/srv/w" access read }
 }
 `;
+    // Conditions on grant (line 8) and forbid (line 9) are evaluated: no note.
     const notes = diagnostics(src).filter((d) => d.code === "TAL1101");
     expect(notes.map((d) => `${d.span.line} ${d.message}`)).toEqual([
       "6 mode `passthrough`/`shadow` is carried in the bundle but not enforced by this runtime yet; the agent is enforced as in `intercept` mode",
-      "8 a condition on `grant` is carried in the bundle but not enforced by this runtime yet; a conditional grant grants nothing (an unknown condition never grants)",
-      "9 a condition on `forbid` is carried in the bundle but not enforced by this runtime yet; the forbid applies unconditionally (an unknown condition fires)",
       "10 `approve` is carried in the bundle but not enforced by this runtime yet; calls it applies to are denied with `approval_unavailable`",
       "11 `confirm` is carried in the bundle but not enforced by this runtime yet; calls it applies to are denied with `confirm_unavailable`",
-      "12 PII redaction (`redact`) is carried in the bundle but not enforced by this runtime yet; arguments and results pass unredacted",
       "14 rate limiting (`limit`) is carried in the bundle but not enforced by this runtime yet; calls are not rate limited",
       "15 idempotency (`idempotent`) is carried in the bundle but not enforced by this runtime yet; duplicate calls are forwarded again",
       "16 response blocking (`block response`) is carried in the bundle but not enforced by this runtime yet; responses are not inspected",
-      "17 evidence capture of responses and redactions is carried in the bundle but not enforced by this runtime yet",
+      "17 evidence capture of responses is carried in the bundle but not enforced by this runtime yet; records hold the redaction report, not response bodies",
       "18 `compliance` is carried in the bundle but not enforced by this runtime yet; retention and framework profiles are not applied",
       "19 virtual roots (`root`, `deny path`) is carried in the bundle but not enforced by this runtime yet; path arguments are not checked",
     ]);

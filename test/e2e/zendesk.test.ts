@@ -4,17 +4,29 @@
  * real SDK client. Denied calls must never reach the upstream (its own counters say so), and
  * evidence must hold one record per call.
  */
+import { spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from "@modelcontextprotocol/client";
 import { startHttpServer, ZENDESK_UPSTREAM } from "../fixtures/spawn-server.js";
-import { auditJson, buildPolicy, connectV1, ROOT, startTalon, tempDir, type RunningTalon } from "./harness.js";
+import { auditJson, buildPolicy, connectV1, ROOT, startTalon, TALON, tempDir, type RunningTalon } from "./harness.js";
 
 const EXAMPLE = join(ROOT, "examples/zendesk-vendor-proxy");
 const POLICY = readFileSync(join(EXAMPLE, "zendesk-vendor-proxy.talon"), "utf8");
-const TOKENS = { ZENDESK_AI_TOKEN: "zd-token-for-tests", INTERCOM_TOKEN: "ic-token-for-tests" };
+const TOKENS = { ZENDESK_AI_TOKEN: "zd-token-for-tests", INTERCOM_TOKEN: "ic-token-for-tests", TALON_REDACTION_KEY: "zd-redaction-key-for-tests" };
+const hmac = (v: string) => "sha256:" + createHmac("sha256", TOKENS.TALON_REDACTION_KEY).update(JSON.stringify(v)).digest("hex");
+
+type Ticket = { id: number; subject: string; description: string; requester: { email: string; phone: string } };
+
+/** The example's PII rules (zd-email, zd-phone, zd-desc) as seen by the client. */
+function expectRedacted(t: Ticket): void {
+  expect(t.requester.email).toMatch(/^sha256:[0-9a-f]{64}$/);
+  expect(t.requester.phone).not.toMatch(/\d{4}/);
+  expect(t.description).not.toMatch(/\d{9}/);
+}
 
 type Counts = Record<string, number>;
 
@@ -53,9 +65,18 @@ function scenario(name: string, setup: () => Promise<{ talon: RunningTalon; bund
       const before = env.counts();
       const res = await client.callTool({ name: "zendesk_ticket_search", arguments: { query: "eSIM" } });
       expect(res.isError).toBeFalsy();
-      const sc = res.structuredContent as { tickets: { subject: string; requester: { email: string } }[] };
+      const sc = res.structuredContent as { tickets: Ticket[] };
       expect(sc.tickets.length).toBeGreaterThan(0);
       expect(sc.tickets[0]!.subject).toMatch(/eSIM/i);
+      // PII is redacted in structuredContent and in the mirrored text block alike.
+      const mirror = JSON.parse((res.content as { text: string }[])[0]!.text) as { tickets: Ticket[] };
+      expect(mirror).toEqual(sc);
+      for (const t of sc.tickets) expectRedacted(t);
+      expect(sc.tickets.find((t) => t.id === 45231)).toMatchObject({
+        description: "The eSIM QR code fails with error 0x51. Please call me back at +XX XXXXXXXXX after 18:00.",
+        requester: { email: hmac("customer@example.com"), phone: "+34 6XX XXX 222" },
+      });
+      expect(JSON.stringify(res)).not.toMatch(/@example\.(com|org|net)/);
       expect(env.counts().ticket_search).toBe(before.ticket_search! + 1);
       await client.close();
     });
@@ -84,23 +105,47 @@ function scenario(name: string, setup: () => Promise<{ talon: RunningTalon; bund
       await expect(connectV1(env.talon.url, undefined)).rejects.toThrow(/401|authentication required/i);
     });
 
-    it("fails closed on a call that needs an approval this runtime cannot hold", async () => {
+    it("evaluates the oversight condition: a routine update goes through, an urgent one or one without impact fails closed", async () => {
       const client = await connectV1(env.talon.url, TOKENS.ZENDESK_AI_TOKEN);
-      await expectDenied(client.callTool({ name: "zendesk_ticket_update", arguments: { id: 1, priority: "low", impact: 1 } }), /zd-oversight/);
-      expect(env.counts().update_ticket).toBe(0);
+      // `args.priority == 'urgent' || args.impact > 500` is false: the approval does not apply.
+      const routine = await client.callTool({ name: "zendesk_ticket_update", arguments: { id: 45231, priority: "low", impact: 3 } });
+      expect(routine.isError).toBeFalsy();
+      expect(env.counts().update_ticket).toBe(1);
+      // True, and unknown (no `impact`: omitting a field must not skip oversight), both need an approval.
+      const denial = async (args: Record<string, unknown>) => {
+        const err = await expectDenied(client.callTool({ name: "zendesk_ticket_update", arguments: args }), /zd-oversight/);
+        expect(err.data).toMatchObject({ reason: "approval_unavailable", rules: ["zd-oversight"] });
+      };
+      await denial({ id: 45231, priority: "urgent", impact: 3 });
+      await denial({ id: 45231, priority: "low" });
+      expect(env.counts().update_ticket).toBe(1);
       await client.close();
+    });
+
+    it("records the redaction report (pointers, no values) and prints the seed's PII line", () => {
+      const records = auditJson(env.talon.data);
+      const search = records.find((r) => r.tool === "zendesk_ticket_search")!;
+      const report = search.redactions as { pointer: string; scope: string; method: string; rule: string }[];
+      expect(report).toContainEqual({ pointer: "/structuredContent/tickets/0/requester/email", scope: "result", method: "hash", rule: "zd-email" });
+      expect(report).toContainEqual({ pointer: "/structuredContent/tickets/0/requester/phone", scope: "result", method: "mask_middle", rule: "zd-phone" });
+      expect(JSON.stringify(records)).not.toMatch(/@example\./);
+      expect(report.filter((e) => !e.pointer.startsWith("/structuredContent/"))).toEqual([]); // the text mirror is listed once
+      const human = spawnSync(process.execPath, [TALON, "audit", "list", "--data", env.talon.data], { encoding: "utf8" }).stdout;
+      // Three "eSIM" tickets; two descriptions carry a phone number. The text mirror is not counted twice.
+      expect(human).toContain("  Upstream: ticket_search (zendesk)\n  PII redacted: 2 description, 3 email, 3 phone\n");
     });
 
     it("records one evidence entry per tools/call, allowed or denied", async () => {
       const records = auditJson(env.talon.data);
-      // Calls made above: 1 allowed search, 4 denials, 1 boundary denial, 1 approval denial.
-      expect(records.length).toBe(7);
+      // Calls made above: 1 allowed search, 4 denials, 1 boundary denial, 1 allowed update, 2 approval denials.
+      expect(records.length).toBe(9);
       expect(records.filter((r) => r.decision === "allow").map((r) => [r.tool, r.upstreamTool, r.outcome])).toEqual([
         ["zendesk_ticket_search", "ticket_search", "ok"],
+        ["zendesk_ticket_update", "update_ticket", "ok"],
       ]);
       const denied = records.filter((r) => r.decision === "deny");
       expect(denied.map((r) => r.tool).sort()).toEqual(
-        ["ZENDESK_ADMIN_PURGE", "export_all", "zendesk_admin_purge", "zendesk_ticket_read", "zendesk_ticket_update", "zendesk_user_delete"].sort(),
+        ["ZENDESK_ADMIN_PURGE", "export_all", "zendesk_admin_purge", "zendesk_ticket_read", "zendesk_ticket_update", "zendesk_ticket_update", "zendesk_user_delete"].sort(),
       );
       for (const r of records) {
         expect(r.agent).toBe("zendesk-vendor-proxy");
@@ -109,8 +154,7 @@ function scenario(name: string, setup: () => Promise<{ talon: RunningTalon; bund
       }
       expect(records.find((r) => r.tool === "zendesk_ticket_read")).toMatchObject({ caller: "intercom", reason: "default:outside_boundary" });
       expect(records.find((r) => r.tool === "zendesk_user_delete")).toMatchObject({ caller: "zendesk-ai-agent", ruleIds: ["zd-forbidden"] });
-      const human = auditJson(env.talon.data, ["--agent", "nobody"]);
-      expect(human).toEqual([]);
+      expect(auditJson(env.talon.data, ["--agent", "nobody"])).toEqual([]);
     });
 
     it("serves the v2 SDK client line the same way", async () => {
@@ -120,9 +164,10 @@ function scenario(name: string, setup: () => Promise<{ talon: RunningTalon; bund
       expect(tools.map((t) => t.name).sort()).toEqual(["zendesk_ticket_read", "zendesk_ticket_search", "zendesk_ticket_update"]);
       const read = await client.callTool({ name: "zendesk_ticket_read", arguments: { id: 45231 } });
       expect(read.structuredContent).toMatchObject({ id: 45231 });
+      expectRedacted(read.structuredContent as Ticket);
       await expect(client.callTool({ name: "zendesk_export_all", arguments: {} })).rejects.toThrow(/zd-forbidden/);
       await client.close();
-      expect(auditJson(env.talon.data).length).toBe(9);
+      expect(auditJson(env.talon.data).length).toBe(11);
     });
 
     it("reports the bundle and the uWebSockets.js build on /info and answers health probes", async () => {

@@ -4,8 +4,9 @@
  * and the notes go into `manifest.json` for operators. Where ignoring a feature would let calls
  * through unchecked, the bundle fails closed instead, and the note says how:
  * - an applicable `approve` denies with `approval_unavailable`, an applicable `confirm` with
- *   `confirm_unavailable` (conditions are not evaluated: an unknown condition fires, §5);
- * - `forbid … when/unless` applies unconditionally; `grant … when/unless` grants nothing.
+ *   `confirm_unavailable` (a rule applies when its condition is true or unknown, §5).
+ * Conditions themselves are evaluated (both engines); the parts of them that are not yet are noted
+ * by `check-condition-support.ts`.
  * Codes: TAL1101.
  */
 import type { AgentItem, Rule } from "../../lower/ast.js";
@@ -36,24 +37,18 @@ const FEATURES: readonly Feature[] = [
   { feature: "`approve`", detail: "; calls it applies to are denied with `approval_unavailable`", find: rule("approve") },
   { feature: "`confirm`", detail: "; calls it applies to are denied with `confirm_unavailable`", find: rule("confirm") },
   {
-    feature: "a condition on `forbid`",
-    detail: "; the forbid applies unconditionally (an unknown condition fires)",
-    find: (a) => firstRule(a, (r) => r.kind === "forbid" && r.cond !== undefined),
+    feature: "a condition on `redact`",
+    detail: "; the rule redacts unconditionally (an unknown condition redacts)",
+    find: (a) => firstRule(a, (r) => r.kind === "redact" && r.cond !== undefined),
   },
-  {
-    feature: "a condition on `grant`",
-    detail: "; a conditional grant grants nothing (an unknown condition never grants)",
-    find: (a) => firstRule(a, (r) => r.kind === "grant" && r.cond !== undefined),
-  },
-  { feature: "PII redaction (`redact`)", detail: "; arguments and results pass unredacted", find: rule("redact") },
   { feature: "rate limiting (`limit`)", detail: "; calls are not rate limited", find: rule("limit") },
   { feature: "idempotency (`idempotent`)", detail: "; duplicate calls are forwarded again", find: rule("idempotent") },
   { feature: "response blocking (`block response`)", detail: "; responses are not inspected", find: rule("block") },
   { feature: "`compliance`", detail: "; retention and framework profiles are not applied", find: item("compliance") },
   {
-    feature: "evidence capture of responses and redactions",
-    detail: "",
-    find: (a) => a.capture.find((c) => c.name === "responses" || c.name === "redactions")?.span,
+    feature: "evidence capture of responses",
+    detail: "; records hold the redaction report, not response bodies",
+    find: (a) => a.capture.find((c) => c.name === "responses")?.span,
   },
   { feature: "`tls`", detail: "; the listener does not take its TLS settings from the policy", find: item("tls") },
   {

@@ -7,12 +7,20 @@ import { checkAgentScalars } from "./check-agent-scalars.js";
 import { checkAgentUpstream } from "./check-agent-upstream.js";
 import { checkAnonymous } from "./check-anonymous.js";
 import { checkApprovals } from "./check-approvals.js";
+import { checkConditionAbsent } from "./check-condition-absent.js";
+import { checkConditionCompare } from "./check-condition-compare.js";
+import { checkConditionConstant } from "./check-condition-constant.js";
+import { checkConditionSupport } from "./check-condition-support.js";
+import { checkConditionType } from "./check-condition-type.js";
+import { checkExprSize } from "./check-expr-size.js";
 import { checkGrants } from "./check-grants.js";
 import { checkLimits } from "./check-limits.js";
 import { checkRedact } from "./check-redact.js";
 import { checkReferences } from "./check-references.js";
 import { checkRuleIds } from "./check-rule-ids.js";
+import { checkQuantifierDepth } from "./check-quantifier-depth.js";
 import { checkSecrets } from "./check-secrets.js";
+import { checkTimeZones } from "./check-time-zones.js";
 import { checkToolExposures } from "./check-tool-exposures.js";
 import { checkToolNames } from "./check-tool-names.js";
 import { checkUnenforced } from "./check-unenforced.js";
@@ -33,5 +41,13 @@ export const CHECK_RULES: readonly CheckRule[] = [
   checkLimits,
   checkRedact,
   checkRuleIds,
+  checkExprSize,
+  checkQuantifierDepth,
+  checkConditionCompare,
+  checkConditionType,
+  checkConditionConstant,
+  checkConditionAbsent,
+  checkTimeZones,
   checkUnenforced,
+  checkConditionSupport,
 ];

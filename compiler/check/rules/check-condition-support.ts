@@ -1,0 +1,52 @@
+/**
+ * Invariant: nothing in a condition is dropped silently. The parts of §5 the bundle cannot
+ * evaluate yet are unknown at run time — which fires forbid, approve and confirm and never
+ * grants (fail closed) — and each gets one TAL1101 note per agent: `matches` with a detector or
+ * with a regex that is not provably backtracking-safe (the linear-time engine is not available to
+ * conditions in the bundle yet), `detect(…)`, `args_hash()`, and `caller.attrs` / `caller.claims`.
+ * Codes: TAL1101.
+ */
+import { isBacktrackingSafe } from "../../../runtime/helpers/regex.js";
+import type { Expr } from "../../lower/ast.js";
+import type { Span } from "../../source/source.js";
+import { walk } from "../conditions.js";
+import type { CheckRule } from "../context.js";
+
+interface Part {
+  readonly feature: string;
+  readonly hit: (e: Expr) => boolean;
+}
+
+const PARTS: readonly Part[] = [
+  { feature: "`matches` with a detector in a condition", hit: (e) => e.kind === "binary" && e.op === "matches" && e.right.kind === "path" },
+  {
+    feature: "`matches` with a regex that is not provably backtracking-safe",
+    hit: (e) => e.kind === "binary" && e.op === "matches" && e.right.kind === "regex" && !isBacktrackingSafe(e.right.source),
+  },
+  { feature: "`detect(…)` in a condition", hit: (e) => e.kind === "call" && e.target === undefined && e.callee.name === "detect" },
+  { feature: "`args_hash()` in a condition", hit: (e) => e.kind === "call" && e.target === undefined && e.callee.name === "args_hash" },
+  {
+    feature: "`caller.attrs` / `caller.claims` in a condition",
+    hit: (e) => e.kind === "path" && e.root.name === "caller" && e.steps[0]?.kind === "member" && (e.steps[0].name === "attrs" || e.steps[0].name === "claims"),
+  },
+];
+
+/** The rule described at the top of this file. */
+export const checkConditionSupport: CheckRule = {
+  name: "condition-support",
+  run(ctx) {
+    for (const agent of ctx.program.agents) {
+      const first = new Map<Part, Span>();
+      for (const { node: rule } of agent.rules) {
+        if (!("cond" in rule) || rule.cond === undefined || rule.kind === "redact" || rule.kind === "block") continue;
+        walk(rule.cond.expr, (e) => {
+          for (const p of PARTS) if (!first.has(p) && p.hit(e)) first.set(p, e.span);
+        });
+      }
+      for (const p of PARTS) {
+        const span = first.get(p);
+        if (span) ctx.diags.report("TAL1101", span, { args: { feature: p.feature, detail: "; it is unknown at run time (fires forbid, approve and confirm; never grants)" } });
+      }
+    }
+  },
+};

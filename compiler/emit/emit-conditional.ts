@@ -1,0 +1,146 @@
+/**
+ * The function of an exact tool name whose rule slice has conditions (LANGUAGE.md §7.1 with §5's
+ * rule boundary): forbids whose condition is not F fire; a conditional grant grants only when its
+ * condition is T; an `approve`/`confirm` applies unless its condition is F (and then still denies,
+ * failing closed, until approvals and confirmations exist). Everything that does not depend on a
+ * condition is precomputed per principal slot (`listed`, not exposed, outside the boundary, no
+ * grant at all); tool name, upstream and class are constants here. Allocation happens only on
+ * terminal denies that name rules that fired, and on an allow that a conditional grant took part
+ * in (its rule ids depend on the call).
+ */
+import { ALLOW_PREFIX, decisionText } from "../ir/decision-text.js";
+import type { ExprIR } from "../ir/ir.js";
+import { Code, Name, comment, frozenArray, indent, join, ts } from "./code.js";
+import { REQUEST_PARAMS, envArgs, type CondEmitter } from "./expr-code.js";
+import type { ModuleBuilder } from "./module.js";
+import { grantIncludes, type AgentPlan, type DynamicCase, type ExactCase } from "./plan.js";
+
+const p = Name.of("p");
+
+/** Parameters of a conditional exact case: the slot, then what conditions read. */
+export const CASE_PARAMS: readonly (readonly [Name, Code])[] = [[p, Code.trusted("number")], ...REQUEST_PARAMS];
+
+/** Rules that fire or apply unless their condition is F (forbid, confirm, approve), collected into `ids`. */
+function collectFiring(
+  mb: ModuleBuilder,
+  ce: CondEmitter,
+  env: Code,
+  ids: Name,
+  text: Name,
+  rules: readonly { id: string; at: string; when: ExprIR | null; message: string }[],
+): Code[] {
+  return rules.map((r) => {
+    const m = mb.hoist("TEXT", Code.trusted("string"), ts`${r.message}`);
+    const push = ts`if (${ids} === undefined) { ${ids} = []; ${text} = ${m}; } ${ids}.push(${r.id});`;
+    if (r.when === null) return join([comment(`rule ${r.id} (${r.at}), unconditional`), ts`{ ${push} }`], "\n");
+    return join([comment(`rule ${r.id} (${r.at}): fires unless false`), ts`if (${ce.cond(r.when, r.at)}(${env}) !== 0) { ${push} }`], "\n");
+  });
+}
+
+/** Emit `decide_<slug>_<i>` for a case with conditions; returns its name. */
+export function emitConditionalCase(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, name: Name, c: ExactCase, dyn: DynamicCase): Name {
+  const env = envArgs(ts`${c.name}`, ts`${dyn.toolUpstream}`, ts`${dyn.cls}`);
+  const listed = mb.hoist("LISTED", Code.trusted("ReadonlyArray<boolean>"), frozenArray(dyn.listed));
+  const body: Code[] = [];
+  const deny = (reason: string, ids: Name, text: Name) =>
+    ts`if (${ids} !== undefined) return Object.freeze({ effect: "deny", reason: ${reason}, ruleIds: Object.freeze(${ids}), message: ${text}, upstream: null, toolClass: ${dyn.cls}, listed: ${listed}[${p}]! });`;
+
+  // Step 2: forbids.
+  if (dyn.forbids.length > 0) {
+    const ids = Name.of("forbidIds");
+    const text = Name.of("forbidText");
+    body.push(ts`let ${ids}: string[] | undefined;`, ts`let ${text} = "";`);
+    body.push(...collectFiring(mb, ce, env, ids, text, dyn.forbids.map((f) => ({ ...f, message: decisionText.forbid(c.name, f.id, f.reason) }))));
+    body.push(deny("forbid", ids, text));
+  }
+  // Step 3 up to the grants: fixed per slot.
+  const pre = mb.hoist("PRE", Code.trusted("readonly (Decision | null)[]"), frozenArray(dyn.pre.map((d) => (d === null ? null : mb.decision(d)))));
+  body.push(ts`const pre = ${pre}[${p}]!;`, ts`if (pre !== null) return pre;`);
+
+  const allow = emitGrantPart(mb, ce, plan, dyn, env, body);
+  // Steps 7-8, failing closed.
+  if (dyn.confirms.length > 0) {
+    const ids = Name.of("confirmIds");
+    const text = Name.of("confirmText");
+    body.push(ts`let ${ids}: string[] | undefined;`, ts`let ${text} = "";`);
+    body.push(...collectFiring(mb, ce, env, ids, text, dyn.confirms.map((r) => ({ ...r, message: decisionText.confirmUnavailable(r.id) }))));
+    body.push(deny("confirm_unavailable", ids, text));
+  }
+  if (dyn.approves.length > 0) {
+    const ids = Name.of("approvalIds");
+    const text = Name.of("approvalText");
+    body.push(ts`let ${ids}: string[] | undefined;`, ts`let ${text} = "";`);
+    body.push(...collectFiring(mb, ce, env, ids, text, dyn.approves.map((r) => ({ ...r, message: decisionText.approvalUnavailable(r.id, r.team) }))));
+    body.push(deny("approval_unavailable", ids, text));
+  }
+  body.push(ts`return ${allow};`);
+  mb.fn({
+    name,
+    params: CASE_PARAMS,
+    returnType: Code.trusted("Decision"),
+    body,
+    leading: comment(`${c.at} tool ${c.name}; rules: ${c.ruleIds.join(", ")} (conditional: decided per call)`),
+  });
+  return name;
+}
+
+/**
+ * Steps 3 (grants) and 4 (posture): pushes the statements and returns the code of the allow
+ * decision. For a slot no conditional grant reaches, the outcome is fixed and preallocated
+ * (`FIXED[p]`); only the other slots collect grant ids per call.
+ */
+function emitGrantPart(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, dyn: DynamicCase, env: Code, body: Code[]): Code {
+  const cls = dyn.cls!; // a slot whose `pre` is null has an exposed class
+  const readOnlyAbove = plan.agent.posture === "read_only" && cls !== "read";
+  const listed = mb.hoist("LISTED", Code.trusted("ReadonlyArray<boolean>"), frozenArray(dyn.listed));
+  const fixed = plan.slots.map((s, i) => {
+    if (dyn.grants.some((g) => g.when !== null && grantIncludes(g, s))) return null;
+    const mine = dyn.grants.filter((g) => grantIncludes(g, s));
+    if (mine.length === 0) return mb.decision({ effect: "deny", reason: "default:no_grant", ruleIds: [], message: decisionText.noGrant(cls), upstream: null, toolClass: cls, listed: false });
+    if (readOnlyAbove && !mine.some((g) => g.access.some((a) => a !== "read"))) {
+      return mb.decision({ effect: "deny", reason: "posture", ruleIds: [], message: decisionText.posture(cls), upstream: null, toolClass: cls, listed: dyn.listed[i]! });
+    }
+    const ids = mine.map((g) => g.id);
+    return mb.decision({ effect: "allow", reason: "allow", ruleIds: ids, message: decisionText.allow(ids), upstream: dyn.upstream, toolClass: cls, listed: dyn.listed[i]! });
+  });
+  const f = Name.of("fixed");
+  if (fixed.every((d) => d !== null)) {
+    const table = mb.hoist("FIXED", Code.trusted("readonly Decision[]"), frozenArray(fixed));
+    body.push(comment("Grants and posture: no conditional grant reaches any principal here."), ts`const ${f} = ${table}[${p}]!;`, ts`if (${f}.effect === "deny") return ${f};`);
+    return ts`${f}`;
+  }
+
+  // Grants: a conditional one counts only when its condition is T.
+  const g = Name.of("grantIds");
+  const w = Name.of("writes");
+  const inner: Code[] = [];
+  if (readOnlyAbove) inner.push(ts`let ${w} = false;`);
+  for (const r of dyn.grants) {
+    const slots = plan.slots.map((s) => grantIncludes(r, s));
+    if (!slots.some(Boolean)) continue;
+    const tests: Code[] = [];
+    if (!slots.every(Boolean)) tests.push(ts`${mb.hoist("WHO", Code.trusted("readonly boolean[]"), frozenArray(slots))}[${p}]`);
+    if (r.when !== null) tests.push(ts`${ce.cond(r.when, r.at)}(${env}) === 1`);
+    const setW = readOnlyAbove && r.access.some((a) => a !== "read") ? ts` ${w} = true;` : ts``;
+    const stmt = ts`(${g} ??= []).push(${r.id});${setW}`;
+    inner.push(join([comment(`rule ${r.id} (${r.at})${r.when !== null ? ": grants only when true" : ""}`), tests.length === 0 ? ts`{ ${stmt} }` : ts`if (${join(tests, " && ")}) { ${stmt} }`], "\n"));
+  }
+  const noGrant = mb.decision({ effect: "deny", reason: "default:no_grant", ruleIds: [], message: decisionText.noGrant(cls), upstream: null, toolClass: cls, listed: false });
+  inner.push(ts`if (${g} === undefined) return ${noGrant};`);
+  if (readOnlyAbove) {
+    const posture = mb.hoist(
+      "POSTURE",
+      Code.trusted("readonly Decision[]"),
+      frozenArray(dyn.listed.map((l) => mb.decision({ effect: "deny", reason: "posture", ruleIds: [], message: decisionText.posture(cls), upstream: null, toolClass: cls, listed: l }))),
+    );
+    inner.push(ts`if (!${w}) return ${posture}[${p}]!;`);
+  }
+  const table = mb.hoist("FIXED", Code.trusted("readonly (Decision | null)[]"), frozenArray(fixed));
+  body.push(
+    comment("Grants and posture: fixed for principals no conditional grant reaches (null = collect per call)."),
+    ts`const ${f} = ${table}[${p}]!;`,
+    ts`let ${g}: string[] | undefined;`,
+    join([ts`if (${f} !== null) {`, ts`  if (${f}.effect === "deny") return ${f};`, ts`} else {`, indent(join(inner, "\n")), ts`}`], "\n"),
+  );
+  return ts`${f} !== null ? ${f} : Object.freeze({ effect: "allow", reason: "allow", ruleIds: Object.freeze(${g}!), message: ${ALLOW_PREFIX} + ${g}!.join(", "), upstream: ${dyn.upstream}, toolClass: ${cls}, listed: ${listed}[${p}]! })`;
+}

@@ -1,0 +1,267 @@
+/**
+ * Conditions (`ExprIR`) → TypeScript. Each distinct condition becomes one module function
+ * `cond<n>(<env>): number` returning 0 (false), 1 (true) or 2 (unknown); a quantifier body becomes
+ * a function `quant<n>` holding its loop, with the bound variables as parameters (no closures).
+ * Expressions are straight-line calls of the value helpers (`expr-helpers.ts`), with `&&`, `||`
+ * and `??` short-circuiting through temporaries (typed `unknown`: `as unknown` keeps TypeScript from
+ * narrowing them to a literal's type). Constant lists, typed literals, regexes and
+ * time-zone formatters are hoisted to module constants, so the common paths allocate nothing.
+ * Every literal goes through `code.ts`. The reference evaluator is `compiler/interp/eval.ts`.
+ */
+import { isBacktrackingSafe } from "../../runtime/helpers/regex.js";
+import type { ExprIR } from "../ir/ir.js";
+import { Code, Name, comment, join, ts } from "./code.js";
+import type { ModuleBuilder } from "./module.js";
+
+/** Parameters every condition function takes (what §5's roots read). */
+/** The per-request part of `ENV_PARAMS` (what decide functions pass down). */
+export const REQUEST_PARAMS: readonly (readonly [Name, Code])[] = [
+  [Name.of("$caller"), Code.trusted("Principal")],
+  [Name.of("$args"), Code.trusted("unknown")],
+  [Name.of("$meta"), Code.trusted("unknown")],
+  [Name.of("$now"), Code.trusted("number | undefined")],
+];
+
+export const ENV_PARAMS: readonly (readonly [Name, Code])[] = [
+  ...REQUEST_PARAMS,
+  [Name.of("$tool"), Code.trusted("string")],
+  [Name.of("$up"), Code.trusted("string")],
+  [Name.of("$cls"), Code.trusted("ToolClass | null")],
+];
+
+/** A call of a condition function with the environment named as in `ENV_PARAMS`, given tool/upstream/class code. */
+export function envArgs(tool: Code, up: Code, cls: Code): Code {
+  return ts`$caller, $args, $meta, $now, ${tool}, ${up}, ${cls}`;
+}
+
+const ENV_FORWARD = Code.trusted("$caller, $args, $meta, $now, $tool, $up, $cls");
+
+/** Compiles conditions of one module. */
+export class CondEmitter {
+  private readonly conds = new Map<string, Name>();
+
+  constructor(
+    private readonly mb: ModuleBuilder,
+    private readonly agentName: string,
+  ) {}
+
+  /** Whether any condition was emitted (the helpers are then needed). */
+  get used(): boolean {
+    return this.conds.size > 0;
+  }
+
+  /** The function computing `e` as 0/1/2 (one per distinct condition). */
+  cond(e: ExprIR, at: string): Name {
+    const key = JSON.stringify(e);
+    const found = this.conds.get(key);
+    if (found) return found;
+    const name = this.mb.fresh("cond");
+    this.conds.set(key, name);
+    const body = new Body(this, []);
+    const value = body.expr(e);
+    this.mb.fn({
+      name,
+      params: ENV_PARAMS,
+      returnType: Code.trusted("number"),
+      body: [...body.decls(), ts`return tri(${value});`],
+      leading: comment(`condition at ${at}: 0 = false, 1 = true, 2 = unknown`),
+    });
+    return name;
+  }
+
+  /** @internal a quantifier function over `xs` binding a new variable after `outer`. */
+  quantifier(fn: "exists" | "all", binder: string, bodyExpr: ExprIR, outer: readonly string[]): Name {
+    const name = this.mb.fresh("quant");
+    const vars = [...outer, binder];
+    const v = varName(vars.length - 1);
+    const body = new Body(this, vars);
+    const test = body.expr(bodyExpr);
+    const hit = fn === "exists" ? 1 : 0;
+    const params: (readonly [Name, Code])[] = [[Name.of("xs"), Code.trusted("unknown")], ...ENV_PARAMS, ...outer.map((_, i) => [varName(i), Code.trusted("unknown")] as const)];
+    this.mb.fn({
+      name,
+      params,
+      returnType: Code.trusted("unknown"),
+      body: [
+        ts`if (!Array.isArray(xs) || xs.length > 10000) return $U;`,
+        ts`let anyUnknown = false;`,
+        join(
+          [
+            ts`for (let i = 0; i < xs.length; i++) {`,
+            ts`  const ${v} = val(xs[i]);`,
+            ...body.decls().map((d) => ts`  ${d}`),
+            ts`  const c = tri(${test});`,
+            ts`  if (c === ${hit}) return ${fn === "exists"};`,
+            ts`  if (c === 2) anyUnknown = true;`,
+            ts`}`,
+          ],
+          "\n",
+        ),
+        ts`return anyUnknown ? $U : ${fn === "all"};`,
+      ],
+      leading: comment(`${fn} over an array (non-array or more than max_elements = unknown)`),
+    });
+    return name;
+  }
+
+  /** @internal */
+  hoist(prefix: string, type: string, init: Code): Name {
+    return this.mb.hoist(prefix, Code.trusted(type), init);
+  }
+
+  /** @internal */
+  get agent(): string {
+    return this.agentName;
+  }
+}
+
+const varName = (i: number) => Name.of(`v${i}`);
+
+/** The code of one function body: temporaries plus expression text. */
+class Body {
+  private temps = 0;
+
+  constructor(
+    private readonly ce: CondEmitter,
+    private readonly vars: readonly string[],
+  ) {}
+
+  decls(): Code[] {
+    if (this.temps === 0) return [];
+    return [ts`let ${join(Array.from({ length: this.temps }, (_, i) => ts`${Name.of(`t${i}`)}`), ", ")}: unknown;`];
+  }
+
+  private temp(): Name {
+    return Name.of(`t${this.temps++}`);
+  }
+
+  expr(e: ExprIR): Code {
+    switch (e.op) {
+      case "lit":
+        return ts`${e.value}`;
+      case "duration":
+        return this.ce.hoist("TYPED", "TypedValue", ts`new TypedValue("duration", ${e.ms}, "")`);
+      case "size":
+        return this.ce.hoist("TYPED", "TypedValue", ts`new TypedValue("size", ${e.bytes}, "")`);
+      case "money":
+        return this.ce.hoist("TYPED", "TypedValue", ts`new TypedValue("money", ${e.micros}, ${e.currency})`);
+      case "regex":
+      case "detector":
+        return ts`$U`;
+      case "path":
+        return this.path(e);
+      case "list": {
+        if (e.items.every((i) => i.op === "lit")) {
+          return this.ce.hoist("LIST", "readonly unknown[]", ts`Object.freeze([${join(e.items.map((i) => this.expr(i)), ", ")}])`);
+        }
+        return ts`list([${join(e.items.map((i) => this.expr(i)), ", ")}])`;
+      }
+      case "object":
+        return ts`obj([${join(e.entries.map(([k, v]) => ts`[${k}, ${this.expr(v)}]`), ", ")}])`;
+      case "not":
+        return ts`not(${this.expr(e.operand)})`;
+      case "neg":
+        return ts`neg(${this.expr(e.operand)})`;
+      case "in_range":
+        return ts`inRange(${this.expr(e.value)}, ${this.expr(e.low)}, ${this.expr(e.high)})`;
+      case "binary":
+        return this.binary(e.kind, e.left, e.right);
+      case "call":
+        return this.call(e);
+    }
+  }
+
+  private path(e: Extract<ExprIR, { op: "path" }>): Code {
+    let v: Code;
+    let i = 0;
+    const first = e.steps[0];
+    if (e.root.startsWith("$")) {
+      const at = this.vars.lastIndexOf(e.root); // the innermost binder of that name
+      v = at < 0 ? ts`$U` : ts`${varName(at)}`;
+    } else if (e.root === "args") v = ts`val($args)`;
+    else if (e.root === "meta") v = ts`val($meta)`;
+    else if (e.root === "caller" && (first === "id" || first === "kind" || first === "teams")) {
+      v = first === "id" ? ts`$caller.id` : first === "kind" ? ts`$caller.kind` : ts`$caller.teams`;
+      i = 1;
+    } else if (e.root === "tool" && (first === "name" || first === "upstream" || first === "class")) {
+      v = first === "name" ? ts`$tool` : first === "upstream" ? ts`$up` : ts`($cls ?? $U)`;
+      i = 1;
+    } else if (e.root === "agent" && first === "name") {
+      v = ts`${this.ce.agent}`;
+      i = 1;
+    } else return ts`$U`;
+    for (; i < e.steps.length; i++) {
+      const s = e.steps[i]!;
+      v = typeof s === "string" ? ts`get(${v}, ${s})` : typeof s === "number" ? ts`idx(${v}, ${s})` : ts`step(${v}, ${this.expr(s)})`;
+    }
+    return v;
+  }
+
+  private binary(kind: string, l: ExprIR, r: ExprIR): Code {
+    switch (kind) {
+      case "&&": {
+        const t = this.temp();
+        return ts`((${t} = ${this.expr(l)} as unknown) === false ? false : and(${t}, ${this.expr(r)}))`;
+      }
+      case "||": {
+        const t = this.temp();
+        return ts`((${t} = ${this.expr(l)} as unknown) === true ? true : or(${t}, ${this.expr(r)}))`;
+      }
+      case "??": {
+        const t = this.temp();
+        return ts`((${t} = ${this.expr(l)} as unknown) === $U ? ${this.expr(r)} : ${t})`;
+      }
+      case "matches": {
+        if (r.op !== "regex" || !isBacktrackingSafe(r.source)) return ts`$U`;
+        const flags = [...new Set(r.flags)].sort().join("");
+        const re = this.ce.hoist("RE", "RegExp", ts`nativeRe(${r.source}, ${flags})`);
+        return ts`matches(${re}, ${this.expr(l)})`;
+      }
+      default: {
+        const fn = BINARY[kind];
+        return fn ? ts`${Name.of(fn)}(${this.expr(l)}, ${this.expr(r)})` : ts`$U`;
+      }
+    }
+  }
+
+  private call(e: Extract<ExprIR, { op: "call" }>): Code {
+    const args = e.args;
+    if (e.target === null) {
+      if (e.fn === "has" && args.length === 1) return ts`known(${this.expr(args[0]!)})`;
+      if (e.fn === "has") return ts`false`;
+      if (e.fn === "size" && args.length === 1) return ts`size(${this.expr(args[0]!)})`;
+      return ts`$U`;
+    }
+    if (e.fn === "exists" || e.fn === "all") {
+      const binder = args[0];
+      if (!binder || binder.op !== "path" || args.length !== 2) return ts`$U`;
+      const q = this.ce.quantifier(e.fn, binder.root, args[1]!, this.vars);
+      return ts`${q}(${join([this.expr(e.target), ENV_FORWARD, ...this.vars.map((_, i) => ts`${varName(i)}`)], ", ")})`;
+    }
+    if (e.fn === "hour" || e.fn === "weekday") {
+      const t = e.target;
+      if (t.op !== "path" || t.root !== "now" || t.steps.length > 0 || args.length !== 1) return ts`$U`;
+      const tz = args[0]!;
+      const fmt = tz.op === "lit" ? this.ce.hoist("TZ", "Intl.DateTimeFormat | null", ts`tzFormat(${tz.value})`) : ts`tzFormat(${this.expr(tz)})`;
+      return ts`clock(${fmt}, $now, ${e.fn === "hour"})`;
+    }
+    const target = this.expr(e.target);
+    if (e.fn === "size") return args.length === 0 ? ts`size(${target})` : ts`$U`;
+    if (e.fn === "lower" || e.fn === "upper" || e.fn === "trim" || e.fn === "nfkc") return args.length === 0 ? ts`${Name.of(e.fn)}(${target})` : ts`$U`;
+    if ((e.fn === "startsWith" || e.fn === "endsWith" || e.fn === "contains") && args.length === 1) return ts`${Name.of(e.fn)}(${target}, ${this.expr(args[0]!)})`;
+    return ts`$U`;
+  }
+}
+
+const BINARY: Readonly<Record<string, string>> = {
+  "==": "eq",
+  "!=": "ne",
+  "<": "lt",
+  "<=": "le",
+  ">": "gt",
+  ">=": "ge",
+  in: "inList",
+  "+": "add",
+  "-": "sub",
+  "*": "mul",
+};

@@ -1,0 +1,16 @@
+/**
+ * The `notifications` scope (§8.1): params of server→client notifications are redacted before
+ * the session routes them. Requests the upstream sends (sampling, elicitation) pass as they are.
+ */
+import type { JsonRpcNotification, JsonRpcRequest } from "../mcp/jsonrpc.js";
+import type { AgentContext } from "../pipeline.js";
+import { redactNotificationParams } from "./plan.js";
+import type { RedactionEntry } from "./walk.js";
+
+/** `msg` with redacted params (the same object when nothing changed). */
+export function redactNotification<M extends JsonRpcRequest | JsonRpcNotification>(ctx: AgentContext, msg: M): M {
+  if ("id" in msg || msg.params === undefined) return msg;
+  const report: RedactionEntry[] = [];
+  const params = redactNotificationParams(ctx.agent, msg.params, ctx.redactionKey ?? null, report);
+  return params === msg.params ? msg : { ...msg, params: params as M["params"] };
+}
