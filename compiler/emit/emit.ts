@@ -117,6 +117,15 @@ function constStatement(name: Name, type: Code | undefined, init: Code, exported
   return leading ? `${leading.text}\n${decl}` : decl;
 }
 
+/** The emitted code that may call condition helpers: constants, functions and agent entries. */
+function usedText(mb: ModuleBuilder, agentEntries: readonly Code[]): string {
+  const parts: string[] = [];
+  for (const c of mb.consts) parts.push(c.init.text);
+  for (const f of mb.functions) for (const b of f.body) parts.push(b.text);
+  for (const e of agentEntries) parts.push(e.text);
+  return parts.join("\n");
+}
+
 /** Generate `policy.ts` (and, unless told otherwise, type-check it) and compile it to `policy.mjs`. */
 export function emitPolicy(ir: BundleIR, opts: EmitOptions): EmittedPolicy {
   const mb = new ModuleBuilder();
@@ -147,7 +156,7 @@ export function emitPolicy(ir: BundleIR, opts: EmitOptions): EmittedPolicy {
     constStatement(N("principals"), Code.trusted("readonly PrincipalSpec[]"), principalsCode(slots), true, comment("Declared principals; `index` is the slot grants are compiled against.")),
     constStatement(N("PRINCIPAL_COUNT"), undefined, ts`${ir.principals.length}`, false),
     helpersCode().text,
-    ...(conditional ? [exprHelpersCode().text] : []),
+    ...(conditional ? [exprHelpersCode(usedText(mb, agentEntries)).text] : []),
     ...mb.consts.map((c) => constStatement(c.name, c.type, c.init, false, c.leading)),
     ...mb.functions.map(
       (f): StatementStructures => ({

@@ -286,7 +286,43 @@ function clock(f: Intl.DateTimeFormat | null, now: number | undefined, hour: boo
   return $U;
 }`;
 
-/** The condition helper section of `policy.ts`. */
-export function exprHelpersCode(): Code {
-  return Code.trusted(HELPERS);
+/** One top-level declaration of HELPERS (they are separated by blank lines) and the name it declares. */
+interface Chunk {
+  readonly name: string;
+  readonly text: string;
+  /** Identifiers the declaration mentions (a superset of the helpers it uses). */
+  readonly mentions: ReadonlySet<string>;
+}
+
+const IDENT = /[$A-Za-z_][$\w]*/g;
+
+function identifiers(text: string): Set<string> {
+  return new Set(text.match(IDENT) ?? []);
+}
+
+const CHUNKS: readonly Chunk[] = HELPERS.split("\n\n").map((text) => {
+  const names = [...text.matchAll(/^(?:function|const|let|class)\s+([$\w]+)/gm)].map((m) => m[1]!);
+  // A blank line inside a declaration would break this split; fail the compiler's own tests, loudly.
+  if (names.length !== 1) throw new Error(`expr-helpers: a helper block must declare exactly one name, found ${JSON.stringify(names)}`);
+  return { name: names[0]!, text, mentions: identifiers(text) };
+});
+
+/**
+ * The condition helper section of `policy.ts`: only the helpers `usedBy` (the rest of the
+ * emitted module) reaches, directly or through other helpers, in their original order — so a
+ * policy with one `args.priority == 'urgent'` carries a dozen lines of helpers, not all of them.
+ */
+export function exprHelpersCode(usedBy: string): Code {
+  const needed = new Set<string>();
+  const byName = new Map(CHUNKS.map((c) => [c.name, c]));
+  const visit = (names: Iterable<string>): void => {
+    for (const n of names) {
+      const chunk = byName.get(n);
+      if (!chunk || needed.has(n)) continue;
+      needed.add(n);
+      visit(chunk.mentions);
+    }
+  };
+  visit(identifiers(usedBy));
+  return Code.trusted(CHUNKS.filter((c) => needed.has(c.name)).map((c) => c.text).join("\n\n"));
 }

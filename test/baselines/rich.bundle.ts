@@ -120,16 +120,6 @@ function get(v: unknown, k: string): unknown {
   return isRecord(v) && Object.prototype.hasOwnProperty.call(v, k) ? val(v[k]) : $U;
 }
 
-/** Element `i` of an array, else U. */
-function idx(v: unknown, i: number): unknown {
-  return Array.isArray(v) && Number.isInteger(i) && i >= 0 && i < v.length ? val(v[i]) : $U;
-}
-
-/** A computed step: a number indexes, a string is a key, anything else is U. */
-function step(v: unknown, k: unknown): unknown {
-  return typeof k === "number" ? idx(v, k) : typeof k === "string" ? get(v, k) : $U;
-}
-
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a instanceof TypedValue || b instanceof TypedValue) {
@@ -154,10 +144,6 @@ function eq(a: unknown, b: unknown): unknown {
   return a === $U || b === $U ? $U : same(a, b);
 }
 
-function ne(a: unknown, b: unknown): unknown {
-  return a === $U || b === $U ? $U : !same(a, b);
-}
-
 /** Code-point order of two strings (UTF-16 order differs only around surrogates). */
 function cpOrder(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -178,24 +164,9 @@ function ord(a: unknown, b: unknown): number {
   return 2;
 }
 
-function lt(a: unknown, b: unknown): unknown {
-  const o = ord(a, b);
-  return o === 2 ? $U : o < 0;
-}
-
-function le(a: unknown, b: unknown): unknown {
-  const o = ord(a, b);
-  return o === 2 ? $U : o <= 0;
-}
-
 function gt(a: unknown, b: unknown): unknown {
   const o = ord(a, b);
   return o === 2 ? $U : o > 0;
-}
-
-function ge(a: unknown, b: unknown): unknown {
-  const o = ord(a, b);
-  return o === 2 ? $U : o >= 0;
 }
 
 /** Strong Kleene: the left side is known not to be false (`&&`) / true (`||`). */
@@ -209,53 +180,6 @@ function or(a: unknown, b: unknown): unknown {
 
 function not(a: unknown): unknown {
   return a === true ? false : a === false ? true : $U;
-}
-
-function neg(a: unknown): unknown {
-  return typeof a === "number" ? (a === 0 ? 0 : -a) : $U;
-}
-
-/** Numbers only; a result beyond +-2^53 is U. */
-function arith(r: number): unknown {
-  return Math.abs(r) <= 9007199254740992 ? r : $U;
-}
-
-function add(a: unknown, b: unknown): unknown {
-  return typeof a === "number" && typeof b === "number" ? arith(a + b) : $U;
-}
-
-function sub(a: unknown, b: unknown): unknown {
-  return typeof a === "number" && typeof b === "number" ? arith(a - b) : $U;
-}
-
-function mul(a: unknown, b: unknown): unknown {
-  return typeof a === "number" && typeof b === "number" ? arith(a * b) : $U;
-}
-
-function inList(a: unknown, xs: unknown): unknown {
-  if (a === $U || !Array.isArray(xs)) return $U;
-  for (let i = 0; i < xs.length; i++) if (same(a, xs[i])) return true;
-  return false;
-}
-
-/** `v in lo..hi` (inclusive), strong Kleene over the two comparisons. */
-function inRange(v: unknown, lo: unknown, hi: unknown): unknown {
-  const a = ord(v, lo);
-  const b = ord(v, hi);
-  if ((a !== 2 && a < 0) || (b !== 2 && b > 0)) return false;
-  return a === 2 || b === 2 ? $U : true;
-}
-
-/** A list literal with computed items: U when an item is U. */
-function list(items: unknown[]): unknown {
-  for (let i = 0; i < items.length; i++) if (items[i] === $U) return $U;
-  return items;
-}
-
-/** An object literal with computed values: U when a value is U. */
-function obj(entries: [string, unknown][]): unknown {
-  for (let i = 0; i < entries.length; i++) if (entries[i]![1] === $U) return $U;
-  return Object.fromEntries(entries);
 }
 
 /** Code points in a string, array length, own keys of an object; else U. */
@@ -300,71 +224,6 @@ function startsWith(s: unknown, p: unknown): unknown {
 
 function endsWith(s: unknown, p: unknown): unknown {
   return typeof s === "string" && typeof p === "string" ? p.length <= s.length && cpAt(s, p, s.length - p.length) : $U;
-}
-
-function contains(s: unknown, p: unknown): unknown {
-  if (typeof s !== "string" || typeof p !== "string") return $U;
-  for (let at = s.indexOf(p); at >= 0; at = s.indexOf(p, at + 1)) if (cpAt(s, p, at)) return true;
-  return false;
-}
-
-function lower(s: unknown): unknown {
-  return typeof s === "string" ? s.toLowerCase() : $U;
-}
-
-function upper(s: unknown): unknown {
-  return typeof s === "string" ? s.toUpperCase() : $U;
-}
-
-function trim(s: unknown): unknown {
-  return typeof s === "string" ? s.trim() : $U;
-}
-
-function nfkc(s: unknown): unknown {
-  return typeof s === "string" ? s.normalize("NFKC") : $U;
-}
-
-/** Does `ids` hold one of `wanted`? (Listing with many grants: an unconditional one must cover.) */
-function hasAnyOf(ids: readonly string[] | undefined, wanted: readonly string[]): boolean {
-  if (ids === undefined) return false;
-  for (let i = 0; i < ids.length; i++) if (wanted.includes(ids[i]!)) return true;
-  return false;
-}
-
-/** A regex on the native engine (only patterns the compiler proved backtracking-safe reach here). */
-function nativeRe(source: string, flags: string): RegExp {
-  try {
-    return new RegExp(source, flags + "u");
-  } catch {
-    return new RegExp(source, flags);
-  }
-}
-
-function matches(re: RegExp, s: unknown): unknown {
-  return typeof s === "string" ? re.test(s) : $U;
-}
-
-/** A formatter for a time zone, or null for an invalid one. */
-function tzFormat(tz: unknown): Intl.DateTimeFormat | null {
-  if (typeof tz !== "string") return null;
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: tz, hour: "numeric", hourCycle: "h23", weekday: "short" });
-  } catch {
-    return null;
-  }
-}
-
-const WEEKDAYS: readonly string[] = Object.freeze(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
-
-/** `now.hour(tz)` (0-23) or `now.weekday(tz)` (ISO: Monday 1 ... Sunday 7). */
-function clock(f: Intl.DateTimeFormat | null, now: number | undefined, hour: boolean): unknown {
-  if (f === null || typeof now !== "number" || !(Math.abs(now) <= 8.64e15)) return $U; // outside the Date range: unknown, never a throw
-  const parts = f.formatToParts(now);
-  for (const part of parts) {
-    if (hour && part.type === "hour") return Number(part.value) % 24;
-    if (!hour && part.type === "weekday") return WEEKDAYS.indexOf(part.value) + 1;
-  }
-  return $U;
 }
 
 const D0: Decision = Object.freeze({ effect: "deny", reason: "invalid_tool_name", ruleIds: Object.freeze([]), message: "denied: the tool name is not a valid MCP tool name (1-128 characters of [A-Za-z0-9_.-/])", upstream: null, toolClass: null, listed: false });
