@@ -1,16 +1,14 @@
 /**
- * RFC 8785 (JCS) canonical JSON for JSON values: object keys sorted by UTF-16 code units, no
- * whitespace, numbers and strings as ECMAScript `JSON.stringify` writes them (which is what JCS
- * specifies). Non-JSON values (undefined, functions) become `null`, as in arrays.
+ * RFC 8785 (JCS) canonical JSON, from the `canonicalize` package: object keys sorted by UTF-16
+ * code units, no whitespace, numbers and strings as ECMAScript writes them. Top-level values JSON
+ * cannot hold (undefined) become `null`. It throws on NaN/Infinity, which parsed JSON never holds.
  */
+import canonicalizeModule from "canonicalize";
+
+// The package is CommonJS (`module.exports = serialize`) with an ESM-style `export default` in its
+// typings; under NodeNext the import is the function itself at run time, so the type is restated.
+const canonicalize = canonicalizeModule as unknown as (value: unknown) => string | undefined;
+
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") {
-    if (typeof value === "number") return Number.isFinite(value) ? JSON.stringify(value) : "null";
-    if (typeof value === "string" || typeof value === "boolean") return JSON.stringify(value);
-    return "null";
-  }
-  if (Array.isArray(value)) return "[" + value.map(canonicalJson).join(",") + "]";
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined && typeof obj[k] !== "function").sort();
-  return "{" + keys.map((k) => JSON.stringify(k) + ":" + canonicalJson(obj[k])).join(",") + "}";
+  return canonicalize(value) ?? "null";
 }
