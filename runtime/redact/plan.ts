@@ -8,6 +8,7 @@
  */
 import type { CompiledAgent, RedactionRuleSpec, RedactionScope, ToolClass } from "../hooks.js";
 import { detector } from "../helpers/detectors.js";
+import { refMatchesIgnoreCase } from "../helpers/glob.js";
 import { compileRegex } from "../helpers/regex.js";
 import { parseRedactPath, type PathSegment } from "./path.js";
 import { redactRoot, type RedactionEntry, type SpanFinder, type WalkRule } from "./walk.js";
@@ -29,18 +30,13 @@ export interface ToolRedaction {
 const EMPTY: ToolRedaction = Object.freeze({ args: [], result: [], errors: [], errorMessage: [] });
 
 interface AgentRedaction {
-  readonly compiled: readonly { spec: RedactionRuleSpec; rule: WalkRule; tools: readonly RegExp[] | null }[];
+  readonly compiled: readonly { spec: RedactionRuleSpec; rule: WalkRule; tools: readonly string[] | null }[];
   readonly byTool: Map<string, ToolRedaction>;
   readonly notifications: readonly WalkRule[];
 }
 
 const cache = new WeakMap<CompiledAgent, AgentRedaction>();
 const MAX_CACHED_TOOLS = 4096;
-
-function globRegExp(glob: string): RegExp {
-  const body = glob.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*");
-  return new RegExp(`^${body}$`, "i");
-}
 
 const WHOLE: SpanFinder = { spans: (s: string): [number, number][] => (s.length > 0 ? [[0, s.length]] : []) };
 
@@ -71,7 +67,7 @@ function agentRedaction(agent: CompiledAgent): AgentRedaction {
   let a = cache.get(agent);
   if (a) return a;
   const specs = agent.redactions ?? [];
-  const compiled = specs.map((spec) => ({ spec, rule: compileRule(spec), tools: spec.tools === null ? null : spec.tools.map(globRegExp) }));
+  const compiled = specs.map((spec) => ({ spec, rule: compileRule(spec), tools: spec.tools }));
   const notifications = compiled.filter((c) => inScope(c.spec, "notifications") && c.spec.tools === null && c.spec.classes === null).map((c) => c.rule);
   a = { compiled, byTool: new Map(), notifications };
   cache.set(agent, a);
@@ -91,7 +87,7 @@ export function toolRedaction(agent: CompiledAgent, tool: string, toolClass: Too
   if (hit) return hit;
   const cls = toolClass ?? "destructive";
   const applies = a.compiled.filter(
-    (c) => (c.tools === null || c.tools.some((g) => g.test(tool))) && (c.spec.classes === null || c.spec.classes.includes(cls)),
+    (c) => (c.tools === null || c.tools.some((g) => refMatchesIgnoreCase(g, tool))) && (c.spec.classes === null || c.spec.classes.includes(cls)),
   );
   const pick = (s: RedactionScope) => applies.filter((c) => inScope(c.spec, s)).map((c) => c.rule);
   const errors = pick("errors");
