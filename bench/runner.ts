@@ -1,7 +1,7 @@
 /**
  * The benchmark proper, behind `bench/run.ts`: the micro-benchmark suites, then the end-to-end
  * load run (fast upstream direct, Talon over HTTP, Talon over stdio), printed as tables and
- * optionally saved under bench/results/<tag>/ (`e2e.json`, `decide.json`).
+ * optionally saved under bench/results/<tag>/ (`e2e.json`, `decide.json`, `large-policy.json`).
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,6 +14,7 @@ import { FlagError, intFlag, numberFlag, parseFlags, stringFlag } from "./flags.
 import { RESULTS_DIR } from "./paths.js";
 import { formatConditions, runConditionsSuite } from "./suites/conditions.js";
 import { formatDecide, runDecideSuite, type DecideTiming } from "./suites/decide.js";
+import { formatLargePolicy, runLargePolicySuite, type LargeResult } from "./suites/large-policy.js";
 
 function list(text: string): string[] {
   return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -55,6 +56,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
   let failed = false;
 
   let decide: DecideTiming[] | null = null;
+  let large: LargeResult | null = null;
   if (!directOnly && flags.get("skip-suites") !== true) {
     try {
       decide = await runDecideSuite(quick ? 200 : 500);
@@ -68,6 +70,16 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     } catch (err) {
       failed = true;
       console.log(`conditions suite: not run: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      large = await runLargePolicySuite(quick ? 100 : 300);
+      console.log(formatLargePolicy(large));
+      // The issue's performance target is a gate: margins are wide (two to three orders of
+      // magnitude on the dev machine), so a miss means a regression, not noise.
+      if (!large.meetsTarget) failed = true;
+    } catch (err) {
+      failed = true;
+      console.log(`large-policy suite: not run: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -92,6 +104,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     const meta = { tag, date: new Date().toISOString(), machine, quick, targets, concurrencies, maxSeconds, client: client ?? DEFAULT_CLIENT };
     if (e2e !== null) await writeFile(join(dir, "e2e.json"), JSON.stringify({ ...meta, ...e2e }, null, 2) + "\n");
     if (decide !== null) await writeFile(join(dir, "decide.json"), JSON.stringify({ ...meta, decide }, null, 2) + "\n");
+    if (large !== null) await writeFile(join(dir, "large-policy.json"), JSON.stringify({ ...meta, largePolicy: large }, null, 2) + "\n");
     console.log(`saved to ${dir}`);
   }
   return failed ? 1 : 0;

@@ -32,6 +32,8 @@ export interface CompileOptions {
   readonly regenerate?: { readonly dir: string; readonly out: string };
   /** Type-check the emitted TypeScript (default true). */
   readonly typecheck?: boolean;
+  /** Reorder the parsed files and declarations before check (`talonc test --shuffle`, §7.4). */
+  readonly reorder?: (files: readonly FileAst[]) => FileAst[];
 }
 
 /** What `compile` returns: whatever the stages that ran produced, and all diagnostics. */
@@ -72,7 +74,7 @@ export const STAGES: readonly Stage[] = [
     name: "parse",
     run(s) {
       const loaded = loadInputs(s.inputs, s.diags, s.opts.host ?? nodeHost);
-      s.files = loaded.files;
+      s.files = s.opts.reorder ? s.opts.reorder(loaded.files) : loaded.files;
       s.sources = loaded.sources;
     },
     dump: (s) => json(s.files),

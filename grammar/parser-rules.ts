@@ -85,8 +85,13 @@ export class RuleParser extends ExpressionParser {
     });
   });
 
+  /** `limit [vendor "id"] rate N per D …`: `vendor "id"` scopes the limit to one principal (seed `rate_limits[].vendor`). */
   limitRule = this.RULE("limitRule", () => {
     this.CONSUME(K.limit);
+    this.OPTION4(() => {
+      this.CONSUME(K.vendor);
+      this.CONSUME(T.StringLit);
+    });
     this.CONSUME(K.rate);
     this.CONSUME(T.NumberLit);
     this.CONSUME(K.per);

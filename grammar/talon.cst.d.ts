@@ -400,6 +400,8 @@ export interface LimitRuleCstNode extends CstNode {
 
 export type LimitRuleCstChildren = {
   Limit: IToken[];
+  Vendor?: IToken[];
+  StringLit?: IToken[];
   Rate: IToken[];
   Number: (IToken)[];
   Per: IToken[];

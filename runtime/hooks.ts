@@ -27,8 +27,18 @@ export type DecisionReason =
   | "default:outside_boundary"
   | "default:no_grant"
   | "posture"
-  | "approval_unavailable"
-  | "confirm_unavailable"
+  // Steps 7–8 left to the runtime (effect "pending"): the call needs a confirmation / an approval.
+  | "confirm_required"
+  | "approval_required"
+  // Decided by the runtime from injected state (steps 5–8 and response rules), never by `decide`.
+  | "rate_limited"
+  | "duplicate"
+  | "idempotency_key_unknown"
+  | "idempotency_conflict"
+  | "confirm_declined"
+  | "approval_denied"
+  | "approval_timeout"
+  | "blocked"
   | "internal";
 
 /**
@@ -41,9 +51,18 @@ export interface DecideContext {
   readonly now?: number;
 }
 
-/** A preallocated, frozen decision. The bundle never builds one per request. */
+/**
+ * A preallocated, frozen decision. The bundle builds one per request only where the set of
+ * determining rules depends on the call (conditional forbids, confirms, approvals).
+ *
+ * `effect` "pending" = steps 1–4 allow the call, but a `confirm` and/or `approve` applies
+ * (condition true or unknown, §5): the runtime must satisfy `confirm` (step 7), then `approval`
+ * (step 8), before it forwards. Rate limits (step 5) and idempotency (step 6) come from the
+ * agent's `limits`/`idempotency` specs and apply to "allow" and "pending" alike, before step 7.
+ * Anything that reads only `effect === "allow"` treats "pending" as not allowed (fail closed).
+ */
 export interface Decision {
-  readonly effect: "allow" | "deny";
+  readonly effect: "allow" | "deny" | "pending";
   readonly reason: DecisionReason;
   /** Determining rule ids (forbid ids, the grant that allowed, …); empty for default denies. */
   readonly ruleIds: readonly string[];
@@ -54,6 +73,98 @@ export interface Decision {
   readonly toolClass: ToolClass | null;
   /** Whether `tools/list` shows the tool to this principal (§7.3). */
   readonly listed: boolean;
+  /** Step 7, when effect is "pending" and a `confirm` applies; else null. */
+  readonly confirm: ConfirmNeed | null;
+  /** Step 8, when effect is "pending" and an `approve` applies; else null. */
+  readonly approval: ApprovalNeed | null;
+}
+
+/** The `confirm` rules that apply to a call (§7.1 step 7), merged. */
+export interface ConfirmNeed {
+  /** Ids of the applicable `confirm` rules, sorted. */
+  readonly ruleIds: readonly string[];
+  /**
+   * Channels every applicable rule accepts (intersection of their `via`; default
+   * elicitation_or_token). An empty intersection (one rule says elicitation, another token)
+   * becomes "token": the explicit, hash-bound channel.
+   */
+  readonly via: "elicitation" | "token" | "elicitation_or_token";
+}
+
+/** The `approve` rules that apply to a call (§7.1 step 8), merged. */
+export interface ApprovalNeed {
+  /** Ids of the applicable `approve` rules, sorted. */
+  readonly ruleIds: readonly string[];
+  /** The named teams, sorted, deduplicated. */
+  readonly teams: readonly string[];
+  /** Union of those teams' `approvers`, sorted, deduplicated. */
+  readonly approvers: readonly string[];
+  /** The maximum `quorum` of the applicable rules (default 1). */
+  readonly quorum: number;
+  /** The minimum `timeout` of the applicable rules, ms (default 15 minutes). */
+  readonly timeoutMs: number;
+  /** "defer" only when every applicable rule says `defer`; else "hold" (the default). */
+  readonly wait: "hold" | "defer";
+}
+
+/**
+ * A compiled condition (§5), three-valued: 0 = false, 1 = true, 2 = unknown. Rule boundary: a
+ * `redact … when` / `block … when` fires unless the result is 0. `response` is the whole
+ * CallToolResult (undefined outside the response path, so reading it is unknown); `result` is
+ * derived from it by the bundle (structuredContent, else the first text block parsed as JSON).
+ */
+export type ConditionFn = (
+  caller: Principal,
+  args: unknown,
+  meta: unknown,
+  now: number | undefined,
+  tool: string,
+  upstream: string,
+  cls: ToolClass | null,
+  response: unknown,
+) => 0 | 1 | 2;
+
+/** Tool targets of a rule as data: tool refs (globs; ASCII case-insensitive against client and upstream name, like forbid) or classes. */
+export type TargetsSpec = { readonly tools: readonly string[] } | { readonly classes: readonly ToolClass[] };
+
+/** `limit rate N per dur [burst B] [by …] [on …]` (§8.3): a token bucket per distinct `by` key. */
+export interface LimitSpec {
+  readonly id: string;
+  /** Tokens added per `perMs`; the bucket refills continuously. */
+  readonly rate: number;
+  readonly perMs: number;
+  /** Capacity (default max(1, ceil(rate·1s/per)), resolved by the compiler). */
+  readonly burst: number;
+  /** Key dimensions; `vendor` is `caller`. Empty = one bucket for the whole agent. */
+  readonly by: readonly ("caller" | "vendor" | "team" | "tool" | "ip" | "agent")[];
+  /** null = every tool. */
+  readonly on: TargetsSpec | null;
+  /** YAML `rate_limits[].vendor`: the bucket applies only to this principal id; null = everyone. */
+  readonly principal: string | null;
+}
+
+/** `idempotent <targets> [key e, …] window dur [on_duplicate …]` (§7.1 step 6, §8.3). */
+export interface IdempotencySpec {
+  readonly id: string;
+  readonly on: TargetsSpec;
+  readonly windowMs: number;
+  readonly onDuplicate: "replay" | "reject";
+  /**
+   * The `key e, …` expressions, evaluated for a call: their values (JSON data) in order, or null
+   * when any is unknown (the call is then denied, §5). null = no `key` clause: the runtime uses
+   * args_hash(), or `meta["talon/idempotency-key"]` when the client sends one. The full key is
+   * always scoped by (caller id, upstream tool).
+   */
+  readonly key: ((caller: Principal, args: unknown, meta: unknown, now: number | undefined, tool: string, upstream: string, cls: ToolClass | null) => readonly unknown[] | null) | null;
+}
+
+/** `block response [on …] when e` (§7.3): a response for which `when` is not 0 is withheld. */
+export interface BlockSpec {
+  readonly id: string;
+  readonly on: TargetsSpec | null;
+  readonly when: ConditionFn;
+  /** `@reason`, or null. */
+  readonly reason: string | null;
 }
 
 /** One tool as an upstream lists it (the subset of MCP `Tool` the policy reads). */
@@ -96,8 +207,20 @@ export interface CompiledAgent {
   decide(tool: string, principal: Principal, args: unknown, ctx?: DecideContext): Decision;
   /** The client name an upstream tool is listed under, or null when the policy does not expose it. */
   clientName(upstreamName: string): string | null;
+  /**
+   * The upstream tool a client name is forwarded under whatever the decision: the rename of an
+   * exact exposure, else the name itself. Passthrough mode forwards denied calls too (§7.2), and a
+   * deny decision carries no upstream name.
+   */
+  upstreamName(tool: string): string;
   /** The agent's `redact` rules as data (§8.1); the runtime compiles and applies them. */
   readonly redactions: readonly RedactionRuleSpec[];
+  /** `limit` rules (§8.3), in id order. */
+  readonly limits: readonly LimitSpec[];
+  /** `idempotent` rules (§8.3), in id order. */
+  readonly idempotency: readonly IdempotencySpec[];
+  /** `block response` rules (§7.3), in id order. */
+  readonly blocks: readonly BlockSpec[];
   /** `secret redaction_key` (keys `hash`); null = plain SHA-256 (TAL0605). */
   readonly redactionKey: SecretSpec | null;
 }
@@ -118,8 +241,8 @@ export interface RedactionRuleSpec {
   readonly tools: readonly string[] | null;
   /** `on class …` (`ToolClass` names); null = every class. */
   readonly classes: readonly string[] | null;
-  /** The rule has a `when`; until conditions are evaluated here, it redacts (U fires redaction, §5). */
-  readonly conditional: boolean;
+  /** The rule's `when`/`unless` (null = none): the rule redacts a call unless this gives 0 (U fires, §5). */
+  readonly when: ConditionFn | null;
 }
 
 export interface BundleManifest {

@@ -1,20 +1,35 @@
 /**
  * The one place where a message meets the policy, the evidence store and the upstream.
  *
- * `tools/call`: decide (pure, compiled) → on deny, record and answer with a JSON-RPC error naming
- * the deciding rule; on allow, forward under the upstream name, check the answer is a well-formed
- * result, record, answer. The record is committed before the answer is written; if it cannot be
- * committed the client gets an error instead of the result (fail closed).
+ * `tools/call`, in the order of LANGUAGE.md §7.1: decide (pure, compiled; steps 1–4 and which
+ * confirm/approve rules apply) → on deny, record and answer with a JSON-RPC error naming the
+ * deciding rule → rate limits (5) → idempotency (6) → confirm (7) → approval (8) → redact the
+ * arguments and forward under the upstream name (9) → check the answer is a well-formed result →
+ * `block response` rules → redact the result → record → answer. The state those steps use is
+ * injected (`AgentContext.state`). The record is committed before the answer is written; if it
+ * cannot be committed the client gets an error instead of the result (fail closed). In
+ * `passthrough` mode every step is evaluated, nothing is blocked or changed, and what intercept
+ * would have done is recorded as `would` (§7.2).
  * `tools/list`: only tools the policy shows this principal, under their client names, with
  * annotations rewritten to the declared class.
  */
-import type { CompiledAgent, Decision, Principal, ToolClass } from "./hooks.js";
+import type { CompiledAgent, Decision, DecisionReason, Principal, ToolClass } from "./hooks.js";
 import type { EvidenceStore } from "./evidence/store.js";
 import type { EvidenceRecord } from "./evidence/record.js";
+import { approvalStep, type ApprovalEvidence } from "./govern/approval.js";
+import { firingBlocks } from "./govern/blocks.js";
+import { confirmStep } from "./govern/confirm.js";
+import type { CallFacts } from "./govern/facts.js";
+import { idempotencyKey } from "./govern/idempotency-key.js";
+import { bucketRequests } from "./govern/limits.js";
+import type { GovernState } from "./govern/state.js";
 import { ERR, type JsonRpcId, type JsonRpcResponse } from "./mcp/jsonrpc.js";
-import { UpstreamError } from "./upstream/peer.js";
 import type { Session } from "./mcp/session.js";
-import { redactArgs, redactError, redactResult, toolRedaction, type RedactionEntry } from "./redact/plan.js";
+import type { ClientStream } from "./mcp/streams.js";
+import { forCall, redactArgs, redactError, redactResult, toolRedaction, type RedactionEntry } from "./redact/plan.js";
+import type { StatusCode } from "./server/http.js";
+import { callHash } from "./state/call-hash.js";
+import { UpstreamError } from "./upstream/peer.js";
 
 /** What the pipeline needs to know about the agent a session belongs to. */
 export interface AgentContext {
@@ -25,31 +40,38 @@ export interface AgentContext {
   readonly callTimeoutMs: number;
   /** The resolved `secret redaction_key` (keys `hash`); null or absent = plain SHA-256. */
   readonly redactionKey?: string | null;
+  /** Limits, idempotency, approvals and confirm tokens (§7.1 steps 5–8). */
+  readonly state: GovernState;
 }
 
 /** A decision the runtime makes itself when the bundle cannot: malformed params, a throwing bundle. */
 function runtimeDecision(reason: "malformed" | "internal", message: string): Decision {
-  return { effect: "deny", reason, ruleIds: [], message, upstream: null, toolClass: null, listed: false };
+  return { effect: "deny", reason, ruleIds: [], message, upstream: null, toolClass: null, listed: false, confirm: null, approval: null };
 }
 
 export interface CallOutcome {
   /** The serialized JSON-RPC answer for the client. */
   readonly json: string;
+  /** HTTP status for a plain JSON answer (429 when rate limited); default 200. */
+  readonly status?: StatusCode;
+  readonly headers?: readonly (readonly [string, string])[];
 }
 
 type RecordFields = Omit<EvidenceRecord, "id" | "seq">;
 
-/** Decide, forward and record one `tools/call`. Never throws: every path ends in an answer. */
+/** Decide, run the state steps, forward and record one `tools/call`. Never throws: every path ends in an answer. */
 export async function governToolCall(
   ctx: AgentContext,
   session: Session,
   clientId: JsonRpcId,
   params: Record<string, unknown> | undefined,
+  stream?: ClientStream,
 ): Promise<CallOutcome> {
   const arrived = Date.now();
   const t0 = performance.now();
   const name = params?.name;
   const args = params?.arguments;
+  const meta = params?._meta;
 
   let decision: Decision;
   if (typeof name !== "string") decision = runtimeDecision("malformed", "tools/call needs params.name as a string");
@@ -58,112 +80,299 @@ export async function governToolCall(
   else {
     try {
       // Conditions see the request's _meta and one fixed `now` (the arrival time).
-      decision = ctx.agent.decide(name, session.principal, args, { meta: params?._meta, now: arrived });
+      decision = ctx.agent.decide(name, session.principal, args, { meta, now: arrived });
     } catch (err) {
       decision = runtimeDecision("internal", `policy evaluation failed: ${(err as Error).message}`);
     }
   }
   const toolName = typeof name === "string" ? name : "";
+  const call: Call = { ctx, session, clientId, toolName, arrived, t0, decision, would: [], report: [] };
+  const passthrough = ctx.agent.mode === "passthrough";
 
-  if (decision.effect !== "allow") {
-    const code = decision.reason === "malformed" ? ERR.INVALID_PARAMS : decision.reason === "internal" ? ERR.INTERNAL : ERR.POLICY_DENIED;
-    const json = JSON.stringify({
-      jsonrpc: "2.0",
-      id: clientId,
-      error: { code, message: decision.message, data: { reason: decision.reason, rules: decision.ruleIds, bundle: ctx.bundleHash } },
-    });
-    return commit(ctx, clientId, json, record(ctx, session, toolName, arrived, t0, decision, null, "denied"));
+  if (decision.effect === "deny") {
+    // Passthrough records what intercept would do and changes nothing, except for calls no
+    // upstream could take (a malformed frame, a policy that threw).
+    if (!passthrough || decision.reason === "malformed" || decision.reason === "internal" || decision.reason === "invalid_tool_name") {
+      return deny(call, decision.reason, decision.message, decision.ruleIds);
+    }
+    call.would.push(`would_block:${decision.reason}`);
+  } else if (decision.effect !== "allow" && decision.effect !== "pending") {
+    return deny(call, "internal", `policy returned an unknown effect ${JSON.stringify(decision.effect)}`, []);
   }
 
-  const upstreamTool = decision.upstream ?? toolName;
+  // A deny carries no upstream name; passthrough forwards it under the rename all the same.
+  const upstreamTool = decision.upstream ?? (decision.effect === "deny" ? ctx.agent.upstreamName(toolName) : toolName);
+  const facts: CallFacts = {
+    agent: ctx.agent.name,
+    tool: toolName,
+    upstream: upstreamTool,
+    cls: decision.toolClass,
+    principal: session.principal,
+    ip: session.remoteIp,
+    args,
+    meta,
+    now: arrived,
+  };
+  const state = ctx.state;
+
+  // Step 5: rate limits. Tokens are taken only by calls that got this far.
+  const buckets = bucketRequests(ctx.agent, facts);
+  if (buckets.length > 0) {
+    const taken = (passthrough ? state.shadowBuckets : state.buckets).take(buckets, arrived);
+    if (!taken.ok) {
+      if (passthrough) call.would.push("would_rate_limit");
+      else {
+        const retryAfterMs = taken.retryAfterMs;
+        call.retryAfterMs = retryAfterMs;
+        return deny(call, "rate_limited", `rate limited by rule ${taken.ruleId}; retry after ${Math.ceil(retryAfterMs / 1000)} s`, [taken.ruleId], {
+          retryAfterMs,
+        });
+      }
+    }
+  }
+
+  // Step 6: idempotency. A hit replays the stored (redacted) result or is refused; a concurrent
+  // duplicate waits inside `begin` for the first call to finish.
+  const idem = idempotencyKey(ctx.agent, facts);
+  let claim: string | undefined;
+  if (idem !== null) {
+    if (idem.kind === "unknown") {
+      if (passthrough) call.would.push("would_deny:idempotency_key_unknown");
+      else return deny(call, "idempotency_key_unknown", `the idempotency key of rule ${idem.spec.id} is unknown for this call; denied`, [idem.spec.id]);
+    } else if (passthrough) {
+      if (state.shadowSeen.check(idem.key, idem.spec.windowMs, arrived)) call.would.push("would_duplicate");
+    } else {
+      const begun = await state.idempotency.begin(idem.key, idem.argsHash, idem.spec.windowMs, arrived);
+      if (begun.kind === "conflict") {
+        return deny(call, "idempotency_conflict", `idempotency key reused with different arguments within the window of rule ${idem.spec.id}`, [idem.spec.id], undefined, ERR.INVALID_PARAMS);
+      }
+      if (begun.kind === "replay") {
+        if (idem.spec.onDuplicate === "reject") return deny(call, "duplicate", `duplicate of a call made ${Math.round((arrived - begun.at) / 1000)} s ago (rule ${idem.spec.id}); rejected`, [idem.spec.id]);
+        return replay(call, upstreamTool, idem.spec.id, begun.resultJson);
+      }
+      claim = idem.key;
+    }
+  }
+
+  try {
+    const out = await governAllowed(call, facts, passthrough, stream, params, args, upstreamTool);
+    if (claim !== undefined) {
+      if (out.storeResult !== undefined) await state.idempotency.complete(claim, out.storeResult);
+      else await state.idempotency.abandon(claim);
+      claim = undefined;
+    }
+    return out;
+  } finally {
+    // Any path that did not complete the claim (a throw included) lets a retry run as new.
+    if (claim !== undefined) await state.idempotency.abandon(claim).catch(() => undefined);
+  }
+}
+
+/** One call on its way through the pipeline: what evidence needs, gathered as the steps run. */
+interface Call {
+  readonly ctx: AgentContext;
+  readonly session: Session;
+  readonly clientId: JsonRpcId;
+  readonly toolName: string;
+  readonly arrived: number;
+  readonly t0: number;
+  readonly decision: Decision;
+  /** Passthrough: what intercept mode would have done (`would_block:forbid`, `would_redact` …). */
+  readonly would: string[];
+  readonly report: RedactionEntry[];
+  approval?: ApprovalEvidence;
+  confirmation?: "token" | "elicitation";
+  retryAfterMs?: number;
+}
+
+/** The answer, plus the result to remember for idempotent replays (set only for a delivered result). */
+interface GovernedOutcome extends CallOutcome {
+  readonly storeResult?: string;
+}
+
+/** Steps 7–9 and the response path, for a call that passed steps 1–6. */
+async function governAllowed(
+  call: Call,
+  facts: CallFacts,
+  passthrough: boolean,
+  stream: ClientStream | undefined,
+  params: Record<string, unknown> | undefined,
+  args: unknown,
+  upstreamTool: string,
+): Promise<GovernedOutcome> {
+  const { ctx, session, decision } = call;
+  const state = ctx.state;
   // Redaction (§8.1): `args` before forwarding, so the upstream never sees a clear value.
-  const redaction = toolRedaction(ctx.agent, toolName, decision.toolClass);
+  const rcall = { principal: facts.principal, args, meta: facts.meta, now: facts.now, tool: facts.tool, upstream: upstreamTool, cls: facts.cls };
+  const plan = toolRedaction(ctx.agent, call.toolName, decision.toolClass);
   const key = ctx.redactionKey ?? null;
-  const report: RedactionEntry[] = [];
-  const sentArgs = redactArgs(redaction, args, key, report);
+  const argPlan = forCall(plan, rcall, undefined);
+  const redactedArgs = redactArgs(argPlan, args, key, call.report);
+
+  if (decision.confirm !== null || decision.approval !== null) {
+    const hash = callHash(facts.principal.kind === "anonymous" ? null : facts.principal.id, facts.agent, upstreamTool, args ?? {});
+    // Step 7: confirm.
+    if (decision.confirm !== null) {
+      if (passthrough) call.would.push("would_confirm");
+      else {
+        const c = await confirmStep(decision.confirm, state, session, stream, facts, hash);
+        if (!c.ok) return deny(call, c.reason, c.message, c.ruleIds, c.data, c.code);
+        call.confirmation = c.via;
+      }
+    }
+    // Step 8: approval.
+    if (decision.approval !== null) {
+      if (passthrough) call.would.push("would_approve");
+      else {
+        const a = await approvalStep(decision.approval, state, session, stream, facts, hash, redactedArgs);
+        if (a.approval) call.approval = a.approval;
+        if (!a.ok) return deny(call, a.reason, a.message, a.ruleIds, a.data, a.code);
+      }
+    }
+  }
+
+  // Step 9: forward. Passthrough forwards what the client sent; evidence still gets the report.
+  const sentArgs = passthrough ? args : redactedArgs;
+  if (passthrough && call.report.length > 0) call.would.push("would_redact");
   // One new params object at most; `arguments` and `_meta` are forwarded as parsed unless redacted.
   const forward =
-    upstreamTool === toolName && sentArgs === args ? params : sentArgs === args ? { ...params, name: upstreamTool } : { ...params, name: upstreamTool, arguments: sentArgs };
+    upstreamTool === call.toolName && sentArgs === args ? params : sentArgs === args ? { ...params, name: upstreamTool } : { ...params, name: upstreamTool, arguments: sentArgs };
   let answer: JsonRpcResponse;
   try {
-    answer = await session.upstream.request("tools/call", forward, ctx.callTimeoutMs, (uid) => session.mapUpstreamId(clientId, uid));
+    answer = await session.upstream.request("tools/call", forward, ctx.callTimeoutMs, (uid) => session.mapUpstreamId(call.clientId, uid));
   } catch (err) {
     const why = err instanceof UpstreamError ? err.message : `upstream call failed: ${(err as Error).message}`;
-    const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, error: { code: ERR.UPSTREAM, message: why } });
-    return commit(ctx, clientId, json, withReport(record(ctx, session, toolName, arrived, t0, decision, upstreamTool, "upstream_error", why), report));
+    return failed(call, upstreamTool, ERR.UPSTREAM, why, why);
   }
 
   if (answer.error !== undefined) {
-    const error = redactError(redaction, answer.error, key, report);
-    const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, error });
-    const why = `upstream error ${error.code}: ${error.message}`;
-    return commit(ctx, clientId, json, withReport(record(ctx, session, toolName, arrived, t0, decision, upstreamTool, "upstream_error", why), report));
+    const reported = call.report.length;
+    const redacted = redactError(forCall(plan, rcall, undefined), answer.error, key, call.report);
+    if (passthrough && call.report.length > reported && !call.would.includes("would_redact")) call.would.push("would_redact");
+    const error = passthrough ? answer.error : redacted;
+    const json = JSON.stringify({ jsonrpc: "2.0", id: call.clientId, error });
+    return commit(call, json, record(call, upstreamTool, "upstream_error", `upstream error ${redacted.code}: ${redacted.message}`));
   }
   const problem = checkCallToolResult(answer.result);
   if (problem) {
     const why = `upstream returned an invalid tools/call result: ${problem}`;
-    const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, error: { code: ERR.UPSTREAM, message: why } });
-    return commit(ctx, clientId, json, withReport(record(ctx, session, toolName, arrived, t0, decision, upstreamTool, "upstream_error", why), report));
+    return failed(call, upstreamTool, ERR.UPSTREAM, why, why);
   }
+
+  // `block response` (§7.3) sees the response as the upstream sent it.
+  const blocks = firingBlocks(ctx.agent, facts, answer.result);
+  if (blocks.length > 0) {
+    const ids = blocks.map((b) => b.id);
+    if (passthrough) call.would.push("would_block_response");
+    else {
+      const first = blocks[0]!;
+      return deny(call, "blocked", `response withheld by rule ${first.id}${first.reason ? `: ${first.reason}` : ""}`, ids, undefined, undefined, upstreamTool);
+    }
+  }
+
   const isError = (answer.result as { isError?: unknown }).isError === true;
   // `result` scope after the structural check (isError results too).
-  const result = redactResult(redaction, answer.result, key, report);
-  const json = JSON.stringify({ jsonrpc: "2.0", id: clientId, result });
-  return commit(ctx, clientId, json, withReport(record(ctx, session, toolName, arrived, t0, decision, upstreamTool, isError ? "tool_error" : "ok"), report));
+  const reported = call.report.length;
+  const redacted = redactResult(forCall(plan, rcall, answer.result), answer.result, key, call.report);
+  if (passthrough && call.report.length > reported && !call.would.includes("would_redact")) call.would.push("would_redact");
+  const result = passthrough ? answer.result : redacted;
+  const resultJson = JSON.stringify(result);
+  const json = `{"jsonrpc":"2.0","id":${JSON.stringify(call.clientId)},"result":${resultJson}}`;
+  const out = await commit(call, json, record(call, upstreamTool, isError ? "tool_error" : "ok"));
+  return out.committed ? { json: out.json, storeResult: resultJson } : out;
 }
 
-/** Attach the redaction report (pointers, never values) when there is one. */
-function withReport(rec: RecordFields, report: RedactionEntry[]): RecordFields {
-  if (report.length > 0) rec.redactions = report;
-  return rec;
+/** A call the pipeline refuses: JSON-RPC error naming the reason and rules, and its record. */
+function deny(
+  call: Call,
+  reason: DecisionReason,
+  message: string,
+  ruleIds: readonly string[],
+  extra?: Record<string, unknown>,
+  code?: number,
+  upstreamTool: string | null = null,
+): Promise<CallOutcome> {
+  const c = code ?? (reason === "malformed" ? ERR.INVALID_PARAMS : reason === "internal" ? ERR.INTERNAL : ERR.POLICY_DENIED);
+  const data: Record<string, unknown> = { reason, rules: ruleIds, bundle: call.ctx.bundleHash, ...extra };
+  const json = JSON.stringify({ jsonrpc: "2.0", id: call.clientId, error: { code: c, message, data } });
+  const rec = record(call, upstreamTool, reason === "approval_required" && extra?.approvalId !== undefined ? "pending" : "denied");
+  rec.decision = "deny";
+  rec.reason = reason;
+  rec.ruleIds = ruleIds as string[];
+  rec.message = message;
+  if (reason !== "rate_limited") return commit(call, json, rec);
+  // 429 with Retry-After (whole seconds, rounded up) for a plain JSON answer.
+  const seconds = String(Math.max(1, Math.ceil((call.retryAfterMs ?? 1000) / 1000)));
+  return commit(call, json, rec, 429, [["Retry-After", seconds]]);
+}
+
+/** The stored result of an earlier identical call, replayed (the upstream is not called). */
+function replay(call: Call, upstreamTool: string, ruleId: string, resultJson: string): Promise<CallOutcome> {
+  const json = `{"jsonrpc":"2.0","id":${JSON.stringify(call.clientId)},"result":${resultJson}}`;
+  const rec = record(call, upstreamTool, "replayed");
+  rec.ruleIds = [ruleId];
+  rec.message = `replayed the result of an identical call within the window of rule ${ruleId}`;
+  return commit(call, json, rec);
+}
+
+/** The upstream failed: a JSON-RPC error and an `upstream_error` record. */
+function failed(call: Call, upstreamTool: string, code: number, message: string, why: string): Promise<CallOutcome> {
+  const json = JSON.stringify({ jsonrpc: "2.0", id: call.clientId, error: { code, message } });
+  return commit(call, json, record(call, upstreamTool, "upstream_error", why));
 }
 
 /** The evidence input for one call, built in one object (the store copies it once, in its field order). */
-function record(
-  ctx: AgentContext,
-  session: Session,
-  tool: string,
-  time: number,
-  t0: number,
-  decision: Decision,
-  upstreamTool: string | null,
-  outcome: EvidenceRecord["outcome"],
-  error?: string,
-): RecordFields {
+function record(call: Call, upstreamTool: string | null, outcome: EvidenceRecord["outcome"], error?: string): RecordFields {
+  const { ctx, session, decision } = call;
   const principal = session.principal;
   const rec: RecordFields = {
-    time,
+    time: call.arrived,
     kind: "proxy_tool_call",
     agent: ctx.agent.name,
     caller: principal.kind === "anonymous" ? null : principal.id,
     callerKind: principal.kind,
     session: session.id,
-    tool,
+    tool: call.toolName,
     upstreamTool,
     upstream: ctx.upstreamLabel,
-    decision: decision.effect,
-    reason: decision.reason,
+    // Recorded through here, the call went on: a pending decision got through steps 7–8, and a
+    // passthrough deny shows in `would` (deny() overwrites these fields for refused calls).
+    decision: "allow",
+    reason: "allow",
     ruleIds: decision.ruleIds as string[],
     message: decision.message,
     bundleHash: ctx.bundleHash,
-    latencyMs: elapsed(t0),
+    latencyMs: 0,
     outcome,
   };
   if (error !== undefined) rec.error = error;
+  if (call.report.length > 0) rec.redactions = call.report;
+  if (call.would.length > 0) rec.would = call.would;
+  if (call.approval) rec.approval = { id: call.approval.id, status: call.approval.status, approvers: [...call.approval.approvers] };
+  if (call.confirmation) rec.confirmation = call.confirmation;
+  if (call.retryAfterMs !== undefined) rec.retryAfterMs = call.retryAfterMs;
   return rec;
 }
 
 /** Commit the record, then release the answer; a failed commit turns the answer into an error. */
-async function commit(ctx: AgentContext, clientId: JsonRpcId, json: string, rec: RecordFields): Promise<CallOutcome> {
+async function commit(
+  call: Call,
+  json: string,
+  rec: RecordFields,
+  status?: StatusCode,
+  headers?: readonly (readonly [string, string])[],
+): Promise<CallOutcome & { committed: boolean }> {
+  rec.latencyMs = elapsed(call.t0);
   try {
-    await ctx.evidence.append(rec);
-    return { json };
+    await call.ctx.evidence.append(rec);
+    return status === undefined ? { json, committed: true } : { json, status, headers, committed: true };
   } catch (err) {
     process.stderr.write(`[evidence] cannot commit a record: ${(err as Error).message}\n`);
     return {
+      committed: false,
       json: JSON.stringify({
         jsonrpc: "2.0",
-        id: clientId,
+        id: call.clientId,
         error: { code: ERR.EVIDENCE, message: "evidence store unavailable: the call's record could not be committed, so its result is withheld" },
       }),
     };

@@ -8,7 +8,15 @@ import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BearerAuth } from "./auth/bearer.js";
 import { resolveSecret } from "./auth/secrets.js";
+import { AdminAuth } from "./admin/admin-auth.js";
+import { registerApprovalRoutes } from "./admin/approvals-api.js";
 import { EvidenceStore } from "./evidence/store.js";
+import { ShadowSeen, type GovernState } from "./govern/state.js";
+import { ApprovalQueue } from "./state/approvals.js";
+import { TokenBuckets } from "./state/buckets.js";
+import { ConfirmTokens } from "./state/confirm-tokens.js";
+import { IdempotencyStore } from "./state/idempotency.js";
+import { StateStore } from "./state/state-store.js";
 import type { BundleManifest, CompiledAgent, CompiledBundle } from "./hooks.js";
 import { McpEndpoint, type UpstreamFactory } from "./mcp/endpoint.js";
 import type { AgentContext } from "./pipeline.js";
@@ -139,6 +147,29 @@ export async function startServer(bundle: CompiledBundle, opts: ServeOptions): P
   }
   const { manifest } = bundle;
   const evidence = EvidenceStore.open(opts.data);
+  let stateStore: StateStore;
+  try {
+    stateStore = StateStore.open(opts.data);
+  } catch (err) {
+    await evidence.close();
+    throw err;
+  }
+  // One set of state for every agent: bucket and idempotency keys carry the agent's name.
+  const approvals = new ApprovalQueue(stateStore);
+  const state: GovernState = {
+    buckets: new TokenBuckets(),
+    idempotency: new IdempotencyStore(stateStore),
+    approvals,
+    confirmTokens: new ConfirmTokens(stateStore),
+    shadowBuckets: new TokenBuckets(),
+    shadowSeen: new ShadowSeen(),
+    progressEveryMs: 5_000,
+    elicitationTimeoutMs: 5 * 60_000,
+  };
+  const closeState = async () => {
+    await Promise.allSettled([state.idempotency.close(), approvals.close(), state.confirmTokens.close()]);
+    await stateStore.close();
+  };
   const endpoints = new Map<string, McpEndpoint>();
   const allEndpoints: McpEndpoint[] = [];
   try {
@@ -146,7 +177,7 @@ export async function startServer(bundle: CompiledBundle, opts: ServeOptions): P
       const label = upstreamLabel(agent);
       // Resolved at start like tokens: a configured key that is missing stops the start.
       const redactionKey = agent.redactionKey ? resolveSecret(agent.redactionKey, "secret redaction_key", manifest.sourceDir) : null;
-      const ctx: AgentContext = { agent, bundleHash: manifest.bundleHash, upstreamLabel: label, evidence, callTimeoutMs: opts.callTimeoutMs, redactionKey };
+      const ctx: AgentContext = { agent, bundleHash: manifest.bundleHash, upstreamLabel: label, evidence, callTimeoutMs: opts.callTimeoutMs, redactionKey, state };
       const auth = new BearerAuth(bundle.principals, agent.allowAnonymous, manifest.sourceDir);
       const ep = new McpEndpoint(
         {
@@ -164,6 +195,7 @@ export async function startServer(bundle: CompiledBundle, opts: ServeOptions): P
       if (!endpoints.has("/mcp")) endpoints.set("/mcp", ep);
     }
   } catch (err) {
+    await closeState();
     await evidence.close();
     throw err;
   }
@@ -188,7 +220,14 @@ export async function startServer(bundle: CompiledBundle, opts: ServeOptions): P
     }
     return { ready: store === "ok", checks: { bundle: "loaded", evidence: store } };
   };
-  const app = createApp({ guard: guardConfig(opts.host, opts.allowedHosts, opts.allowedOrigins), endpoints, health, info });
+  const adminAuth = AdminAuth.fromEnv(process.env);
+  const app = createApp({
+    guard: guardConfig(opts.host, opts.allowedHosts, opts.allowedOrigins),
+    endpoints,
+    health,
+    info,
+    routes: (a) => registerApprovalRoutes(a, approvals, adminAuth),
+  });
   const { socket, port } = await listen(app, opts.host, opts.port);
   const hostPart = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   return {
@@ -199,6 +238,7 @@ export async function startServer(bundle: CompiledBundle, opts: ServeOptions): P
       await Promise.allSettled(allEndpoints.map((e) => e.closeAll()));
       killAllChildren();
       await closeHttpPools();
+      await closeState();
       await evidence.close();
     },
   };

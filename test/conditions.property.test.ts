@@ -1,15 +1,18 @@
 /**
  * Property test of conditions (LANGUAGE.md §5, §7.1): random policies whose forbid, grant,
- * confirm and approve rules carry random conditions written in the grammar are compiled through
- * every stage; then random calls — arguments with missing fields, wrong types, `__proto__` keys,
- * huge numbers, look-alike strings; random `_meta` and `now`; tool names with case flips and
- * Unicode look-alikes — must get identical decisions from the reference interpreter and the
- * compiled bundle. At least 100,000 calls per run; a disagreement prints the policy and the call.
+ * confirm and approve rules carry random conditions written in the grammar (and whose block,
+ * redact and idempotency rules carry random response conditions and key expressions) are compiled
+ * through every stage; then random calls and responses (arguments with missing fields, wrong
+ * types, `__proto__` keys, huge numbers, look-alike strings; random `_meta` and `now`; tool names
+ * with case flips and Unicode look-alikes; structured, text and junk results) must get identical
+ * answers from the reference interpreter and the compiled bundle: decisions (pending ones with
+ * their confirm/approval needs), idempotency key values and block/redact condition results. At least 100,000 calls per run; a disagreement prints the policy.
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { DecideContext, Principal } from "../runtime/hooks.js";
 import { decideRef } from "../compiler/interp/decide.js";
+import { blockWhenRef, idempotencyKeyRef, redactWhenRef } from "../compiler/interp/obligations.js";
 import { compile } from "../compiler/pipeline.js";
 import { memoryHost } from "./check/harness.js";
 import { agentOf, importPolicy, principalFor, type LoadedPolicy } from "./emit/harness.js";
@@ -75,18 +78,27 @@ const { value, cond } = fc.letrec<{ value: string; cond: string }>((tie) => ({
 }));
 
 const maybe = (c: fc.Arbitrary<string>) => fc.option(c, { nil: undefined, freq: 3 });
+/** A condition of a `block`/`redact` rule: the same shapes, reading the response roots too. */
+const respCond = fc.tuple(cond, fc.constantFrom("result.", "response.structuredContent.", "response.", "args.")).map(([c, root]) => c.replace(/args\./g, root));
+/** An idempotency key expression: a `??` default keeps TAL0513 quiet, and the default itself may be unknown. */
+const keyExpr = fc.tuple(argPath, fc.oneof(str, num, argPath)).map(([a, d]) => `${a} ?? ${d}`);
 const when = (c: string | undefined, negate: boolean) => (c === undefined ? "" : ` ${negate ? "unless" : "when"} ${c}`);
 
 /** A policy: fixed vocabulary, random conditions on every rule kind. */
 const policyArb = fc
   .record({
     c: fc.array(maybe(cond), { minLength: 8, maxLength: 8 }),
-    neg: fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+    neg: fc.array(fc.boolean(), { minLength: 10, maxLength: 10 }),
     posture: fc.constantFrom("read_only", "read_write"),
+    rc: fc.array(respCond, { minLength: 2, maxLength: 2 }),
+    keys: fc.array(keyExpr, { minLength: 1, maxLength: 3 }),
+    via: fc.array(fc.constantFrom("", " via elicitation", " via token", " via elicitation_or_token"), { minLength: 2, maxLength: 2 }),
+    opts: fc.array(fc.constantFrom("", " { quorum 2 }", " { timeout 5m defer }", " { defer }", " { timeout 1h quorum 3 hold }"), { minLength: 2, maxLength: 2 }),
   })
   .map(
-    ({ c, neg, posture }) => `talon 1
+    ({ c, neg, posture, rc, keys, via, opts }) => `talon 1
 team ops { members "c" approvers "o@x" }
+team sec { approvers "s@x", "o@x" }
 vendor "v" { token env("V") }
 caller "c" { token env("C") teams ops }
 caller "w" { token env("W") tools "t_*" }
@@ -104,9 +116,13 @@ agent "a" {
   @id("g2") grant team ops all on "*"${when(c[3], neg[3]!)}
   @id("g3") grant anyone read on "r_*", t_read${when(c[4], neg[4]!)}
   @id("g4") grant caller "w" write on "t_*"
-  @id("c1") confirm tool "g_*", t_nuke${when(c[5], neg[5]!)}
-  @id("a1") approve class write${when(c[6], neg[6]!)} by team ops
-  @id("a2") approve tool "r_x*"${when(c[7], neg[7]!)} by team ops
+  @id("c1") confirm tool "g_*", t_nuke${when(c[5], neg[5]!)}${via[0]}
+  @id("c2") confirm tool "G_X*", upstream_write unless args.s == "a"${via[1]}
+  @id("a1") approve class write${when(c[6], neg[6]!)} by team ops${opts[0]}
+  @id("a2") approve tool "r_x*"${when(c[7], neg[7]!)} by team sec${opts[1]}
+  @id("i1") idempotent class write key ${keys.join(", ")} window 10m
+  @id("b1") block response${when(rc[0], neg[8]!) || " when true"}
+  @id("r1") redact obj.k with mask${when(rc[1], neg[9]!)}
 }
 `,
   );
@@ -133,6 +149,13 @@ const argsArb = fc.oneof(
 const ctxArb: fc.Arbitrary<DecideContext | undefined> = fc.oneof(
   fc.constant(undefined),
   fc.record({ meta: fc.option(fc.dictionary(fc.constantFrom("trace", "__proto__"), leaf, { maxKeys: 2 }), { nil: undefined }), now: fc.option(fc.oneof(fc.integer({ min: 0, max: 4102444800000 }), fc.constantFrom(Number.NaN, 1e20, -1)), { nil: undefined }) }, { requiredKeys: [] }),
+);
+/** A CallToolResult as an upstream might send it (or junk). */
+const responseArb = fc.oneof(
+  fc.constantFrom(undefined, null, "text", { isError: true, content: [] }, { content: [{ type: "text", text: "not json" }] }),
+  argsArb.map((a) => ({ content: [], structuredContent: a })),
+  argsArb.map((a) => ({ content: [{ type: "image", data: "" }, { type: "text", text: JSON.stringify(a) ?? "" }] })),
+  argsArb.map((a) => ({ content: [{ type: "text", text: ` ${JSON.stringify(a) ?? ""}` }], isError: false })),
 );
 const TOOLS = ["t_read", "t_write", "t_nuke", "upstream_write", "g_x", "G_Xy", "g_Xz", "r_x1", "r_a", "R_X1", "T_WRITE", "t_wr\u0131te", "\u212a", "g_", "nope", "t_read ", ""];
 const toolArb = fc.oneof(
@@ -164,11 +187,12 @@ describe("conditions: interpreter and compiled bundle agree", () => {
     expect(built.length).toBe(POLICIES);
     let calls = 0;
     const reasons = new Map<string, number>();
+    const outcomes = new Set<string>();
     for (const [i, { text, ir, policy }] of built.entries()) {
       const agent = agentOf(policy, "a");
       const who = (k: number): Principal => (k === 3 ? { id: "anonymous", kind: "anonymous", index: -1, teams: [] } : principalFor(policy, ["v", "c", "w"][k]!));
       fc.assert(
-        fc.property(toolArb, fc.integer({ min: 0, max: 3 }), argsArb, ctxArb, (tool, k, args, ctx) => {
+        fc.property(toolArb, fc.integer({ min: 0, max: 3 }), argsArb, ctxArb, responseArb, (tool, k, args, ctx, response) => {
           calls++;
           const p = who(k);
           const ref = decideRef(ir, "a", tool, p, args, ctx);
@@ -177,12 +201,25 @@ describe("conditions: interpreter and compiled bundle agree", () => {
           if (JSON.stringify(got) !== JSON.stringify(ref)) expect(plain(got), `policy:\n${text}`).toEqual(plain(ref));
           // §7.3: `listed` never depends on the arguments.
           expect(got.listed).toBe(agent.decide(tool, p, undefined).listed);
+          // The specs' compiled functions: idempotency key, block and redact conditions.
+          const cls = got.toolClass;
+          const env = { principal: p, args, meta: ctx?.meta, now: ctx?.now, tool, upstream: got.upstream ?? tool, cls, response };
+          const call = [p, args, ctx?.meta, ctx?.now, tool, env.upstream, cls] as const;
+          const keyRef = idempotencyKeyRef(ir, "a", "i1", env);
+          const keyGot = agent.idempotency[0]!.key!(...call);
+          if (JSON.stringify(keyGot) !== JSON.stringify(keyRef)) expect(plain(keyGot), `key, policy:\n${text}`).toEqual(plain(keyRef));
+          expect(agent.blocks[0]!.when(...call, response), `block, policy:\n${text}`).toBe(blockWhenRef(ir, "a", "b1", env));
+          const redact = agent.redactions[0]!.when;
+          expect(redact === null ? null : redact(...call, response), `redact, policy:\n${text}`).toBe(redactWhenRef(ir, "a", "r1", env));
+          outcomes.add(`block:${blockWhenRef(ir, "a", "b1", env)}`);
+          outcomes.add(`key:${keyRef === null ? "unknown" : "known"}`);
         }),
         { numRuns: CALLS_PER_POLICY, seed: 0x5eed + i },
       );
     }
     expect(calls).toBeGreaterThanOrEqual(100_000);
     // The generated calls must exercise both sides of conditions.
-    for (const r of ["allow", "forbid", "default:no_grant", "approval_unavailable", "confirm_unavailable"]) expect(reasons.get(r) ?? 0, r).toBeGreaterThan(100);
+    for (const r of ["allow", "forbid", "default:no_grant", "approval_required", "confirm_required"]) expect(reasons.get(r) ?? 0, r).toBeGreaterThan(100);
+    expect([...outcomes].sort()).toEqual(["block:0", "block:1", "block:2", "key:known", "key:unknown"]);
   });
 });

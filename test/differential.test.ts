@@ -10,7 +10,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import type { Decision, Principal } from "../runtime/hooks.js";
-import { clientNameRef, decideRef } from "../compiler/interp/decide.js";
+import { clientNameRef, decideRef, upstreamNameRef } from "../compiler/interp/decide.js";
+import { blockWhenRef, blocksRef, idempotencyKeyRef, idempotencyRef, limitsRef, redactWhenRef, type CallEnvRef } from "../compiler/interp/obligations.js";
 import type { BundleIR } from "../compiler/ir/ir.js";
 import { agentOf, emitFiles, importPolicy, principalFor, type LoadedPolicy } from "./emit/harness.js";
 
@@ -27,6 +28,9 @@ interface Call {
   upstream?: string | null;
   class?: string | null;
   message?: string;
+  /** Expected `confirm` / `approval` of a pending decision (null = none). */
+  confirm?: unknown;
+  approval?: unknown;
 }
 
 interface Case {
@@ -118,6 +122,54 @@ function randomPrincipal(r: () => number, policy: LoadedPolicy): Principal {
   return spec ? principalFor(policy, spec.id) : { id: "anonymous", kind: "anonymous", index: -1, teams: [] };
 }
 
+/** Strings a policy's conditions mention (path keys, string literals): the stuff random arguments are made of. */
+function condVocabulary(ir: BundleIR): { keys: string[]; values: unknown[] } {
+  const keys = new Set<string>(["x"]);
+  const values = new Set<unknown>([null, true, false, 0, 1, 3, 501, "", "x"]);
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (typeof v === "object" && v !== null) {
+      const o = v as Record<string, unknown>;
+      if (o.op === "path" && Array.isArray(o.steps)) for (const s of o.steps) if (typeof s === "string") keys.add(s);
+      if (o.op === "lit") values.add(o.value);
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(ir.agents);
+  return { keys: [...keys].sort(), values: [...values] };
+}
+
+/** Random JSON from that vocabulary (nested a little, so paths like `args.a.b` and `nodes[0]` resolve sometimes). */
+function randomJson(r: () => number, voc: { keys: string[]; values: unknown[] }, depth = 0): unknown {
+  const roll = r();
+  if (depth < 2 && roll < 0.35) {
+    const o: Record<string, unknown> = {};
+    for (let i = Math.floor(r() * 4); i > 0; i--) o[voc.keys[Math.floor(r() * voc.keys.length)]!] = randomJson(r, voc, depth + 1);
+    return o;
+  }
+  if (depth < 2 && roll < 0.5) return Array.from({ length: Math.floor(r() * 3) }, () => randomJson(r, voc, depth + 1));
+  return voc.values[Math.floor(r() * voc.values.length)];
+}
+
+/** A random CallToolResult: structured content, a JSON text block, plain text, or junk. */
+function randomResponse(r: () => number, voc: { keys: string[]; values: unknown[] }): unknown {
+  const body = randomJson(r, voc);
+  switch (Math.floor(r() * 6)) {
+    case 0:
+      return { content: [], structuredContent: body };
+    case 1:
+      return { content: [{ type: "text", text: JSON.stringify(body) }], isError: r() < 0.3 };
+    case 2:
+      return { content: [{ type: "image", data: "" }, { type: "text", text: `${JSON.stringify(body)}` }] };
+    case 3:
+      return { content: [{ type: "text", text: "plain words" }] };
+    case 4:
+      return undefined;
+    default:
+      return body;
+  }
+}
+
 /** Plain data of a decision (frozen arrays compare equal to plain ones). */
 const plain = (d: Decision) => JSON.parse(JSON.stringify(d)) as Decision;
 
@@ -144,7 +196,10 @@ describe.each(cases)("case $name", (c) => {
       const where = `${call.as} calls ${JSON.stringify(call.tool)} with ${JSON.stringify(args)}`;
       expect(got, where).toEqual(ref);
       expect(got.reason, where).toBe(call.expect);
-      expect(got.effect, where).toBe(call.expect === "allow" ? "allow" : "deny");
+      expect(got.effect, where).toBe(call.expect === "allow" ? "allow" : call.expect === "confirm_required" || call.expect === "approval_required" ? "pending" : "deny");
+      if (got.effect !== "pending") expect([got.confirm, got.approval], where).toEqual([null, null]);
+      if (call.confirm !== undefined) expect(got.confirm, where).toEqual(call.confirm);
+      if (call.approval !== undefined) expect(got.approval, where).toEqual(call.approval);
       if (call.ids) expect(got.ruleIds, where).toEqual(call.ids);
       if (call.listed !== undefined) expect(got.listed, where).toBe(call.listed);
       if (call.upstream !== undefined) expect(got.upstream, where).toBe(call.upstream);
@@ -162,6 +217,7 @@ describe.each(cases)("case $name", (c) => {
     await load();
     const r = rng(0x7a10 + c.name.length);
     const words = vocabulary(ir);
+    const voc = condVocabulary(ir);
     const reasons = new Set<string>();
     for (const a of ir.agents) {
       const agent = agentOf(policy, a.name);
@@ -169,9 +225,11 @@ describe.each(cases)("case $name", (c) => {
         const name = randomName(r, words);
         const who = randomPrincipal(r, policy);
         const where = `${a.name}: ${JSON.stringify(who)} calls ${JSON.stringify(name)}`;
-        const ref = decideRef(ir, a.name, name, who, {});
-        expect(plain(agent.decide(name, who, {})), where).toEqual(ref);
+        const args = i % 2 === 0 ? {} : randomJson(r, voc);
+        const ref = decideRef(ir, a.name, name, who, args);
+        expect(plain(agent.decide(name, who, args)), `${where} with ${JSON.stringify(args)}`).toEqual(ref);
         expect(agent.clientName(name), `clientName ${JSON.stringify(name)}`).toBe(clientNameRef(ir, a.name, name));
+        expect(agent.upstreamName(name), `upstreamName ${JSON.stringify(name)}`).toBe(upstreamNameRef(ir, a.name, name));
         reasons.add(ref.reason);
       }
     }
@@ -179,5 +237,55 @@ describe.each(cases)("case $name", (c) => {
     expect(reasons.has("allow")).toBe(true);
     expect(reasons.has("invalid_tool_name")).toBe(true);
     expect(reasons.size).toBeGreaterThanOrEqual(3);
+  });
+
+  test("limits, idempotency, blocks and redact conditions: both engines agree", async () => {
+    await load();
+    const r = rng(0x0b11 + c.name.length);
+    const words = vocabulary(ir);
+    const voc = condVocabulary(ir);
+    for (const a of ir.agents) {
+      const agent = agentOf(policy, a.name);
+      expect(JSON.parse(JSON.stringify(agent.limits)), a.name).toEqual(limitsRef(ir, a.name));
+      expect(agent.idempotency.map(({ key, ...rest }) => ({ ...JSON.parse(JSON.stringify(rest)), hasKey: key !== null })), a.name).toEqual(idempotencyRef(ir, a.name));
+      expect(agent.blocks.map(({ when, ...rest }) => (expect(typeof when).toBe("function"), JSON.parse(JSON.stringify(rest)))), a.name).toEqual(blocksRef(ir, a.name));
+      for (const spec of [agent.limits, agent.idempotency, agent.blocks, agent.redactions]) expect(Object.isFrozen(spec)).toBe(true);
+      const redactWhen = agent.redactions.filter((x) => x.when !== null);
+      const keyed = agent.idempotency.filter((x) => x.key !== null);
+      if (redactWhen.length + keyed.length + agent.blocks.length === 0) continue;
+      const seen = new Set<string>(); // outcomes, so the random inputs are shown to reach both sides
+      for (let i = 0; i < 300; i++) {
+        const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+        const env: CallEnvRef = {
+          principal: randomPrincipal(r, policy),
+          args: randomJson(r, voc),
+          meta: r() < 0.5 ? undefined : randomJson(r, voc),
+          now: r() < 0.5 ? undefined : Math.floor(r() * 4102444800000),
+          tool: randomName(r, words),
+          upstream: randomName(r, words),
+          cls: pick(["read", "write", "destructive", null] as const),
+          response: randomResponse(r, voc),
+        };
+        const call = [env.principal, env.args, env.meta, env.now, env.tool, env.upstream, env.cls] as const;
+        const where = JSON.stringify(env);
+        for (const k of keyed) {
+          const ref = idempotencyKeyRef(ir, a.name, k.id, env);
+          expect(JSON.parse(JSON.stringify(k.key!(...call))), `${k.id} ${where}`).toEqual(JSON.parse(JSON.stringify(ref)));
+          seen.add(`key:${ref === null ? "unknown" : "known"}`);
+        }
+        for (const b of agent.blocks) {
+          const ref = blockWhenRef(ir, a.name, b.id, env);
+          expect(b.when(...call, env.response), `${b.id} ${where}`).toBe(ref);
+          seen.add(`cond:${ref}`);
+        }
+        for (const x of redactWhen) {
+          const ref = redactWhenRef(ir, a.name, x.id, env);
+          expect(x.when!(...call, env.response), `${x.id} ${where}`).toBe(ref);
+          seen.add(`cond:${ref}`);
+        }
+      }
+      if (keyed.length > 0) expect(seen.has("key:known"), a.name).toBe(true);
+      if (agent.blocks.length + redactWhen.length > 0) expect([...seen].filter((o) => o.startsWith("cond:")).length, `${a.name}: ${[...seen].join(" ")}`).toBeGreaterThanOrEqual(2);
+    }
   });
 });

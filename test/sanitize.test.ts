@@ -77,6 +77,7 @@ describe("hostile policy text compiles to code that behaves and does not execute
     const badTool = `bad ${h.replace(/\*/g, "+")}`;
     const src = `talon 1
 vendor ${lit(vendor)} { token env(${lit(`ENV_${h}`)}) }
+team ops { approvers ${lit(`appr ${h}`)} }
 agent ${lit(agentName)} {
   upstream ${lit(`https://x.example/${h}`)} vendor ${lit(h)}
   posture read_write
@@ -87,6 +88,13 @@ agent ${lit(agentName)} {
   grant vendor ${lit(vendor)} read on ok_tool, renamed, "x*", ${lit(badTool)}
   @id(${lit(`id1 ${h}`)}) @reason(${lit(`reason1 ${h}`)}) forbid tool bad_exact
   @id(${lit(`id2 ${h}`)}) @reason(${lit(`reason2 ${h}`)}) forbid tool "x_bad_*"
+  tool gated { class read }
+  grant vendor ${lit(vendor)} read on gated
+  @id(${lit(`id3 ${h}`)}) confirm tool gated
+  @id(${lit(`id4 ${h}`)}) approve tool gated by team ops
+  @id(${lit(`id5 ${h}`)}) limit rate 1 per 1s on tool ok_tool
+  @id(${lit(`id6 ${h}`)}) idempotent tool ok_tool key args.k ?? ${lit(h)} window 1m
+  @id(${lit(`id7 ${h}`)}) @reason(${lit(`reason7 ${h}`)}) block response when result.x == ${lit(h)}
 }
 `;
     const e = emitFiles({ "hostile.talon": src });
@@ -120,6 +128,18 @@ agent ${lit(agentName)} {
     // The hostile exposure name is outside the alphabet: denied before any rule, as declared.
     expect(agent.decide(badTool, who, {}).reason).toBe("invalid_tool_name");
     expect(agent.decide("x_fine", who, {}).effect).toBe("allow");
+
+    // Pending decisions and the specs carry the same strings.
+    const gated = agent.decide("gated", who, {});
+    expect(gated).toMatchObject({ effect: "pending", reason: "confirm_required", message: `confirmation required by rule id3 ${h}` });
+    expect(gated.ruleIds).toEqual([`id3 ${h}`, `id4 ${h}`].sort());
+    expect(gated.approval?.approvers).toEqual([`appr ${h}`]);
+    expect(agent.limits.map((l) => l.id)).toEqual([`id5 ${h}`]);
+    expect(agent.idempotency[0]!.key!(who, {}, undefined, undefined, "ok_tool", "ok_tool", "read")).toEqual([h]);
+    const block = agent.blocks[0]!;
+    expect([block.id, block.reason]).toEqual([`id7 ${h}`, `reason7 ${h}`]);
+    expect(block.when(who, {}, undefined, undefined, "ok_tool", "ok_tool", "read", { content: [], structuredContent: { x: h } })).toBe(1);
+    expect(block.when(who, {}, undefined, undefined, "ok_tool", "ok_tool", "read", { content: [{ type: "text", text: JSON.stringify({ x: "other" }) }] })).toBe(0);
     expect((globalThis as Record<string, unknown>)["__talonPwned"]).toBeUndefined();
   });
 });

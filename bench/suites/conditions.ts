@@ -42,7 +42,7 @@ interface Case {
 
 const CASES: readonly Case[] = [
   { label: "exact, conditions F -> allow", tool: "ticket_update", args: { ids: [500, 501], scope: "one", priority: "low", impact: 3 }, expect: "allow" },
-  { label: "exact, approval (U: no impact)", tool: "ticket_update", args: { ids: [500], scope: "one", priority: "low" }, expect: "approval_unavailable" },
+  { label: "exact, approval (U: no impact)", tool: "ticket_update", args: { ids: [500], scope: "one", priority: "low" }, expect: "approval_required" },
   { label: "exact, forbid (T via exists)", tool: "ticket_update", args: { ids: [500, 7], priority: "low", impact: 3 }, expect: "forbid" },
   { label: "exact, no condition", tool: "ticket_search", args: { query: "eSIM" }, expect: "allow" },
   { label: "glob, conditional grant T", tool: "macro_close", args: { tags: ["ok_a", "ok_b"], body: "thanks" }, expect: "allow" },

@@ -4,7 +4,7 @@
  * agents merged across files (a `.talon` agent may extend a YAML agent of the same name).
  * Building it reports nothing; the rules in `rules/` do.
  */
-import type { AgentDecl, ConstDecl, DetectorDecl, FileAst, PrincipalDecl, SecretDecl, TeamDecl } from "../lower/ast.js";
+import type { AgentDecl, ConstDecl, DetectorDecl, FileAst, PrincipalDecl, SecretDecl, TeamDecl, TestDecl } from "../lower/ast.js";
 import { mergeAgent, type MergedAgent } from "./agents.js";
 
 /** Declarations sharing a name, in file order; the first one is the one that counts. */
@@ -24,6 +24,17 @@ export interface Program {
   readonly agents: readonly MergedAgent[];
   /** The file each declaration came from (for "set in two sources" and YAML args scope). */
   readonly fileOf: ReadonlyMap<object, FileAst>;
+  /** Every `test` block, in file order: `agent` is the enclosing agent or the `on "…"` name (undefined when neither). */
+  readonly tests: readonly ProgramTest[];
+}
+
+/** A `test` block and the agent it runs against. */
+export interface ProgramTest {
+  readonly decl: TestDecl;
+  readonly agent: string | undefined;
+  /** Declared inside an `agent` block (rather than at top level). */
+  readonly inAgent: boolean;
+  readonly file: FileAst;
 }
 
 function push<D>(table: Map<string, D[]>, key: string, d: D): void {
@@ -42,6 +53,7 @@ export function buildProgram(files: readonly FileAst[]): Program {
   const principals = new Map<string, PrincipalDecl[]>();
   const agentParts = new Map<string, { decl: AgentDecl; file: FileAst }[]>();
   const fileOf = new Map<object, FileAst>();
+  const tests: ProgramTest[] = [];
   for (const file of sorted) {
     for (const decl of file.decls) {
       fileOf.set(decl, file);
@@ -63,14 +75,17 @@ export function buildProgram(files: readonly FileAst[]): Program {
           break;
         case "agent":
           push(agentParts, decl.name.value, { decl, file });
-          for (const item of decl.items) fileOf.set(item, file);
+          for (const item of decl.items) {
+            fileOf.set(item, file);
+            if (item.kind === "test") tests.push({ decl: item, agent: decl.name.value, inAgent: true, file });
+          }
           break;
         case "test":
-          // Top-level tests run in `talonc test` (a later issue); they do not shape the IR.
+          tests.push({ decl, agent: decl.on?.value, inAgent: false, file });
           break;
       }
     }
   }
   const agents = [...agentParts.keys()].sort().map((name) => mergeAgent(name, agentParts.get(name)!));
-  return { files: sorted, consts, secrets, detectors, teams, principals, agents, fileOf };
+  return { files: sorted, consts, secrets, detectors, teams, principals, agents, fileOf, tests };
 }

@@ -1,6 +1,6 @@
 /**
  * Command-line parsing for `talonc`: a command, positional arguments and a fixed set of flags
- * (`-o/--out`, `--format`, `--canonical`, `--dump-after`, `--help`, `--version`). Anything else is
+ * (`-o/--out`, `--format`, `--canonical`, `--check`, `--write`, `--dump-after`, `--help`, `--version`). Anything else is
  * a usage error (exit 2).
  */
 
@@ -11,7 +11,20 @@ export interface ParsedArgs {
   readonly out?: string;
   readonly format?: string;
   readonly canonical: boolean;
+  /** `talonc fmt --check`: list files that would change, exit 1 if any. */
+  readonly check: boolean;
+  /** `talonc fmt --write`: rewrite files in place. */
+  readonly write: boolean;
   readonly dumpAfter?: string;
+  /** `talonc test --coverage`: warn (TAL0803) about rules no test determined. */
+  readonly coverage: boolean;
+  /** `talonc test --shuffle[=seed]`: "" when no seed was given. */
+  readonly shuffle?: string;
+  /** `talonc explain --as <principal> --args '{…}' --meta '{…}' --at <ISO time>`. */
+  readonly as?: string;
+  readonly argsJson?: string;
+  readonly metaJson?: string;
+  readonly at?: string;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -26,6 +39,10 @@ const VALUED = new Map([
   ["--out", "out"],
   ["--format", "format"],
   ["--dump-after", "dumpAfter"],
+  ["--as", "as"],
+  ["--args", "argsJson"],
+  ["--meta", "metaJson"],
+  ["--at", "at"],
 ]);
 
 /** Parse argv (without node and script); throws `UsageError`. */
@@ -33,6 +50,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positional: string[] = [];
   const values: Record<string, string> = {};
   let canonical = false;
+  let coverage = false;
+  let shuffle: string | undefined;
+  let check = false;
+  let write = false;
   let help = false;
   let version = false;
   for (let i = 0; i < argv.length; i++) {
@@ -46,6 +67,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       if (key in values) throw new UsageError(`${flag} given twice`);
       values[key] = v;
     } else if (arg === "--canonical") canonical = true;
+    else if (arg === "--coverage") coverage = true;
+    else if (flag === "--shuffle") {
+      if (shuffle !== undefined) throw new UsageError("--shuffle given twice");
+      shuffle = eq > 0 ? arg.slice(eq + 1) : "";
+    }
+    else if (arg === "--check") check = true;
+    else if (arg === "--write") write = true;
     else if (arg === "--help" || arg === "-h") help = true;
     else if (arg === "--version") version = true;
     else if (arg.startsWith("-") && arg !== "-") throw new UsageError(`unknown option \`${arg}\``);
@@ -56,11 +84,19 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     command,
     positional: rest,
     canonical,
+    check,
+    write,
     help,
     version,
     ...(values["out"] !== undefined ? { out: values["out"] } : {}),
     ...(values["format"] !== undefined ? { format: values["format"] } : {}),
     ...(values["dumpAfter"] !== undefined ? { dumpAfter: values["dumpAfter"] } : {}),
+    coverage,
+    ...(shuffle !== undefined ? { shuffle } : {}),
+    ...(values["as"] !== undefined ? { as: values["as"] } : {}),
+    ...(values["argsJson"] !== undefined ? { argsJson: values["argsJson"] } : {}),
+    ...(values["metaJson"] !== undefined ? { metaJson: values["metaJson"] } : {}),
+    ...(values["at"] !== undefined ? { at: values["at"] } : {}),
   };
 }
 
@@ -71,6 +107,16 @@ Usage:
   talonc build <dir> -o <out>          compile <dir> into a bundle: policy.ts, policy.mjs, manifest.json, server.mjs
   talonc check <dir> [--format json]   report diagnostics only
   talonc ir <file|dir> [--canonical]   print the checked IR (--canonical: sorted, span-free JSON)
+  talonc test <file|dir> [--coverage] [--shuffle[=seed]] [--format json]
+                                       run the policy's test blocks against the generated bundle
+  talonc explain <file|dir> <agent> <tool> --as <principal> [--args '{…}'] [--meta '{…}'] [--at <ISO time>] [--format json]
+                                       explain one decision with the reference interpreter
+  talonc fmt <file|dir> [--check|--write]
+                                       format .talon source (stdout; --write rewrites the files,
+                                       --check lists files that would change and exits 1 if any)
+  talonc convert <vendor.yaml> [-o <out.talon>]
+                                       print the .talon form of a vendor YAML config (checked to
+                                       give the same canonical IR)
 
 Options:
   --dump-after=<stage>   print what a stage produced: parse, check, ir, emit

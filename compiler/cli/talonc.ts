@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `talonc`: the compiler's command line (`build`, `check`, `ir`). `runTalonc` is the whole program
+ * `talonc`: the compiler's command line (`build`, `check`, `ir`, `fmt`, `convert`). `runTalonc` is the whole program
  * as a function of argv and output sinks, so tests call it directly; the bottom of this file runs
  * it when the module is the process entry point.
  */
@@ -14,7 +14,10 @@ import { canonicalIr, printIr } from "../ir/print.js";
 import { compile, STAGES, type CompileResult, type StageName } from "../pipeline.js";
 import { USAGE, UsageError, parseArgs, type ParsedArgs } from "./args.js";
 import { buildDir, writeBundle } from "./build.js";
+import { cmdConvert, cmdFmt } from "./fmt-convert.js";
 import { collectInputs } from "./inputs.js";
+import { runExplain } from "../explain/command.js";
+import { runTestCommand } from "../testing/command.js";
 
 /** Where `talonc` writes. */
 export interface TalonIo {
@@ -90,7 +93,54 @@ function cmdIr(args: ParsedArgs, io: TalonIo): number {
   return 0;
 }
 
-/** Run talonc; returns the exit status. */
+function formatJson(args: ParsedArgs): boolean {
+  if (args.format !== undefined && args.format !== "json" && args.format !== "text") throw new UsageError(`unknown format \`${args.format}\` (json or text)`);
+  return args.format === "json";
+}
+
+function cmdExplain(args: ParsedArgs, io: TalonIo): number {
+  if (args.positional.length !== 3) throw new UsageError("`talonc explain` takes a file or directory, an agent and a tool");
+  const [path, agent, tool] = args.positional as [string, string, string];
+  return runExplain({ path, agent, tool, as: args.as, argsJson: args.argsJson, metaJson: args.metaJson, at: args.at, json: formatJson(args) }, io);
+}
+
+async function cmdTest(args: ParsedArgs, io: TalonIo): Promise<number> {
+  const path = one(args, "file or directory");
+  let shuffle: number | null | undefined;
+  if (args.shuffle !== undefined) {
+    if (args.shuffle !== "" && !/^\d{1,10}$/.test(args.shuffle)) throw new UsageError(`--shuffle seed must be a non-negative integer, got \`${args.shuffle}\``);
+    shuffle = args.shuffle === "" ? null : Number(args.shuffle) >>> 0;
+  }
+  return runTestCommand(path, { coverage: args.coverage, shuffle, json: formatJson(args) }, io);
+}
+
+/** An exception from a command, as talonc reports it: usage (2) or internal error (3). */
+function failure(e: unknown, io: TalonIo): number {
+  if (e instanceof UsageError) {
+    io.stderr(`talonc: ${e.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const msg = e instanceof InternalEmitError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
+  io.stderr(`talonc: internal error (please report): ${msg}\n`);
+  return 3;
+}
+
+/**
+ * Run talonc, including the commands that must import generated code (`test`); returns the exit
+ * status. The process entry point uses this one.
+ */
+export async function runTaloncAsync(argv: readonly string[], io: TalonIo): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+    if (args.command !== "test" || args.help || args.version) return runTalonc(argv, io);
+    return await cmdTest(args, io);
+  } catch (e) {
+    return failure(e, io);
+  }
+}
+
+/** Run talonc; returns the exit status. `talonc test` imports generated code: use `runTaloncAsync` for it. */
 export function runTalonc(argv: readonly string[], io: TalonIo): number {
   try {
     const args = parseArgs(argv);
@@ -109,19 +159,21 @@ export function runTalonc(argv: readonly string[], io: TalonIo): number {
         return cmdCheck(args, io);
       case "ir":
         return cmdIr(args, io);
+      case "explain":
+        return cmdExplain(args, io);
+      case "test":
+        throw new UsageError("`talonc test` runs asynchronously (it imports the generated bundle); call runTaloncAsync");
+      case "fmt":
+        return cmdFmt(args, io);
+      case "convert":
+        return cmdConvert(args, io);
       case undefined:
         throw new UsageError("missing command");
       default:
         throw new UsageError(`unknown command \`${args.command}\``);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`talonc: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
-    const msg = e instanceof InternalEmitError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e);
-    io.stderr(`talonc: internal error (please report): ${msg}\n`);
-    return 3;
+    return failure(e, io);
   }
 }
 
@@ -136,7 +188,7 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  process.exitCode = runTalonc(process.argv.slice(2), {
+  process.exitCode = await runTaloncAsync(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
   });

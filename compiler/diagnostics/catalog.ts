@@ -108,6 +108,10 @@ export const CATALOG = {
    * must compile as written, and an approval nobody can give denies, so this is a warning there.
    */
   TAL1104: { severity: W, template: "approval team `{T}` is not declared; calls this oversight rule applies to are denied until it is" },
+  /** `talonc convert`: the YAML holds something `.talon` cannot spell so that the IR stays identical. */
+  TAL1120: { severity: E, template: "cannot convert to .talon: {why}" },
+  /** `talonc convert` self-check: the printed `.talon` does not compile to the YAML's canonical IR (a converter bug). */
+  TAL1121: { severity: E, template: "converted .talon does not reproduce the YAML's IR: {why}" },
 } as const satisfies Record<string, CatalogEntry>;
 
 export type Code = keyof typeof CATALOG;

@@ -54,8 +54,7 @@ function emitCase(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, slug: str
  * Emit `decide_<slug>`; returns its name. An agent with conditions (`plan.conditional`) also takes
  * the call's arguments and context, which conditional cases and the default branch read.
  */
-export function emitDecide(mb: ModuleBuilder, plan: AgentPlan, slug: string, inBoundary: Name, invalid: Name): Name {
-  const ce = new CondEmitter(mb, plan.agent.name);
+export function emitDecide(mb: ModuleBuilder, plan: AgentPlan, slug: string, inBoundary: Name, invalid: Name, ce: CondEmitter = new CondEmitter(mb, plan.agent.name)): Name {
   const envCall = ts`${p}, principal, $args, $meta, $now`;
   const cases = plan.cases.map((c, i) => ts`case ${c.name}: return ${emitCase(mb, ce, plan, slug, c, i)}(${c.dynamic ? envCall : p});`);
   const other = emitDefaultBranch(mb, plan, slug, inBoundary, ce);
@@ -86,6 +85,22 @@ export function emitDecide(mb: ModuleBuilder, plan: AgentPlan, slug: string, inB
       join([ts`switch (${tool}) {`, indent(join([...cases, ts`default: return ${other}(${otherArgs});`], "\n")), ts`}`], "\n"),
     ],
     leading: comment(`Agent "${plan.agent.name}": decide a tools/call by client tool name (LANGUAGE.md 7.1).`),
+  });
+  return name;
+}
+
+/** Emit `upstreamName_<slug>`: the renames of exact exposures as a `switch`, else the name itself. */
+export function emitUpstreamName(mb: ModuleBuilder, agent: AgentIR, slug: string): Name {
+  const tool = Name.of("tool");
+  const cases: Code[] = [];
+  for (const t of agent.tools) if (!t.glob && t.upstream !== null) cases.push(ts`case ${t.name}: return ${t.upstream};`);
+  const name = Name.of(`upstreamName_${slug}`);
+  mb.fn({
+    name,
+    params: [[tool, Code.trusted("string")]],
+    returnType: Code.trusted("string"),
+    body: [join([ts`switch (${tool}) {`, indent(join([...cases, ts`default: return ${tool};`], "\n")), ts`}`], "\n")],
+    leading: comment(`Agent "${agent.name}": the upstream tool a client name is forwarded under (renames of exact exposures).`),
   });
   return name;
 }

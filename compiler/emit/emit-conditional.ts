@@ -1,18 +1,20 @@
 /**
  * The function of an exact tool name whose rule slice has conditions (LANGUAGE.md §7.1 with §5's
  * rule boundary): forbids whose condition is not F fire; a conditional grant grants only when its
- * condition is T; an `approve`/`confirm` applies unless its condition is F (and then still denies,
- * failing closed, until approvals and confirmations exist). Everything that does not depend on a
- * condition is precomputed per principal slot (`listed`, not exposed, outside the boundary, no
- * grant at all); tool name, upstream and class are constants here. Allocation happens only on
- * terminal denies that name rules that fired, and on an allow that a conditional grant took part
- * in (its rule ids depend on the call).
+ * condition is T; an `approve`/`confirm` applies unless its condition is F, making an allowed call
+ * "pending". Everything that does not depend on a condition is precomputed per principal slot
+ * (`listed`, not exposed, outside the boundary, no grant at all, a pending decision whose rules
+ * are all unconditional); tool name, upstream and class are constants here. Allocation happens
+ * only on terminal denies that name rules that fired, on an allow that a conditional grant took
+ * part in (its rule ids depend on the call), and on pending decisions that a conditional
+ * confirm/approve took part in.
  */
 import { ALLOW_PREFIX, decisionText } from "../ir/decision-text.js";
 import type { ExprIR } from "../ir/ir.js";
 import { Code, Name, comment, frozenArray, indent, join, ts } from "./code.js";
 import { REQUEST_PARAMS, envArgs, type CondEmitter } from "./expr-code.js";
 import type { ModuleBuilder } from "./module.js";
+import { approveConst, approveData, confirmConst, confirmData, mergePending } from "./pending.js";
 import { grantIncludes, type AgentPlan, type DynamicCase, type ExactCase } from "./plan.js";
 
 const p = Name.of("p");
@@ -20,7 +22,7 @@ const p = Name.of("p");
 /** Parameters of a conditional exact case: the slot, then what conditions read. */
 export const CASE_PARAMS: readonly (readonly [Name, Code])[] = [[p, Code.trusted("number")], ...REQUEST_PARAMS];
 
-/** Rules that fire or apply unless their condition is F (forbid, confirm, approve), collected into `ids`. */
+/** Forbids that fire unless their condition is F, collected into `ids`. */
 function collectFiring(
   mb: ModuleBuilder,
   ce: CondEmitter,
@@ -43,7 +45,7 @@ export function emitConditionalCase(mb: ModuleBuilder, ce: CondEmitter, plan: Ag
   const listed = mb.hoist("LISTED", Code.trusted("ReadonlyArray<boolean>"), frozenArray(dyn.listed));
   const body: Code[] = [];
   const deny = (reason: string, ids: Name, text: Name) =>
-    ts`if (${ids} !== undefined) return Object.freeze({ effect: "deny", reason: ${reason}, ruleIds: Object.freeze(${ids}), message: ${text}, upstream: null, toolClass: ${dyn.cls}, listed: ${listed}[${p}]! });`;
+    ts`if (${ids} !== undefined) return Object.freeze({ effect: "deny", reason: ${reason}, ruleIds: Object.freeze(${ids}), message: ${text}, upstream: null, toolClass: ${dyn.cls}, listed: ${listed}[${p}]!, confirm: null, approval: null });`;
 
   // Step 2: forbids.
   if (dyn.forbids.length > 0) {
@@ -58,22 +60,10 @@ export function emitConditionalCase(mb: ModuleBuilder, ce: CondEmitter, plan: Ag
   body.push(ts`const pre = ${pre}[${p}]!;`, ts`if (pre !== null) return pre;`);
 
   const allow = emitGrantPart(mb, ce, plan, dyn, env, body);
-  // Steps 7-8, failing closed.
-  if (dyn.confirms.length > 0) {
-    const ids = Name.of("confirmIds");
-    const text = Name.of("confirmText");
-    body.push(ts`let ${ids}: string[] | undefined;`, ts`let ${text} = "";`);
-    body.push(...collectFiring(mb, ce, env, ids, text, dyn.confirms.map((r) => ({ ...r, message: decisionText.confirmUnavailable(r.id) }))));
-    body.push(deny("confirm_unavailable", ids, text));
-  }
-  if (dyn.approves.length > 0) {
-    const ids = Name.of("approvalIds");
-    const text = Name.of("approvalText");
-    body.push(ts`let ${ids}: string[] | undefined;`, ts`let ${text} = "";`);
-    body.push(...collectFiring(mb, ce, env, ids, text, dyn.approves.map((r) => ({ ...r, message: decisionText.approvalUnavailable(r.id, r.team) }))));
-    body.push(deny("approval_unavailable", ids, text));
-  }
-  body.push(ts`return ${allow};`);
+  // Steps 7-8: applicable confirm/approve rules make the call pending (the runtime collects them).
+  const pending = emitPendingPart(mb, ce, plan, dyn, env, listed);
+  body.push(...pending.stmts);
+  if (!pending.terminal) body.push(ts`return ${allow};`);
   mb.fn({
     name,
     params: CASE_PARAMS,
@@ -142,5 +132,39 @@ function emitGrantPart(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, dyn:
     ts`let ${g}: string[] | undefined;`,
     join([ts`if (${f} !== null) {`, ts`  if (${f}.effect === "deny") return ${f};`, ts`} else {`, indent(join(inner, "\n")), ts`}`], "\n"),
   );
-  return ts`${f} !== null ? ${f} : Object.freeze({ effect: "allow", reason: "allow", ruleIds: Object.freeze(${g}!), message: ${ALLOW_PREFIX} + ${g}!.join(", "), upstream: ${dyn.upstream}, toolClass: ${cls}, listed: ${listed}[${p}]! })`;
+  return ts`${f} !== null ? ${f} : Object.freeze({ effect: "allow", reason: "allow", ruleIds: Object.freeze(${g}!), message: ${ALLOW_PREFIX} + ${g}!.join(", "), upstream: ${dyn.upstream}, toolClass: ${cls}, listed: ${listed}[${p}]!, confirm: null, approval: null })`;
+}
+
+/**
+ * Steps 7-8 after an allow: the statements returning a pending decision when confirm/approve rules
+ * apply. With no conditional one among them the pending decision is fixed per slot (preallocated);
+ * otherwise the rules that apply are collected per call and merged by the `pending` helper.
+ */
+function emitPendingPart(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, dyn: DynamicCase, env: Code, listed: Name): { stmts: Code[]; terminal: boolean } {
+  if (dyn.confirms.length === 0 && dyn.approves.length === 0) return { stmts: [], terminal: false };
+  const cls = dyn.cls!;
+  const confirms = dyn.confirms.map(confirmData);
+  const approves = dyn.approves.map((a) => approveData(a, plan.teams));
+  if ([...dyn.confirms, ...dyn.approves].every((r) => r.when === null)) {
+    const table = mb.hoist("PENDING", Code.trusted("readonly Decision[]"), frozenArray(dyn.listed.map((l) => mb.decision(mergePending(confirms, approves, dyn.upstream, cls, l)))));
+    return { stmts: [comment(`rules ${[...dyn.confirms, ...dyn.approves].map((r) => r.id).join(", ")} apply unconditionally: pending`), ts`return ${table}[${p}]!;`], terminal: true };
+  }
+  const cs = Name.of("cs");
+  const aps = Name.of("aps");
+  const none = mb.hoist("NONE", Code.trusted("readonly never[]"), ts`Object.freeze([])`);
+  const out: Code[] = [comment("Steps 7-8: confirm/approve rules that apply (condition not false) make the call pending.")];
+  if (confirms.length > 0) out.push(ts`let ${cs}: ConfirmRule[] | undefined;`);
+  if (approves.length > 0) out.push(ts`let ${aps}: ApproveRule[] | undefined;`);
+  const add = (list: Name, data: Name, r: { id: string; at: string; when: ExprIR | null }) =>
+    r.when === null
+      ? join([comment(`rule ${r.id} (${r.at}), unconditional`), ts`(${list} ??= []).push(${data});`], "\n")
+      : join([comment(`rule ${r.id} (${r.at}): applies unless false`), ts`if (${ce.cond(r.when, r.at)}(${env}) !== 0) (${list} ??= []).push(${data});`], "\n");
+  dyn.confirms.forEach((r, i) => out.push(add(cs, confirmConst(mb, confirms[i]!), r)));
+  dyn.approves.forEach((r, i) => out.push(add(aps, approveConst(mb, approves[i]!), r)));
+  const test = confirms.length > 0 && approves.length > 0 ? ts`${cs} !== undefined || ${aps} !== undefined` : confirms.length > 0 ? ts`${cs} !== undefined` : ts`${aps} !== undefined`;
+  const both = confirms.length > 0 && approves.length > 0;
+  const csArg = confirms.length > 0 ? (both ? ts`${cs} ?? ${none}` : ts`${cs}`) : ts`${none}`;
+  const apsArg = approves.length > 0 ? (both ? ts`${aps} ?? ${none}` : ts`${aps}`) : ts`${none}`;
+  out.push(ts`if (${test}) return pending(${csArg}, ${apsArg}, ${dyn.upstream}, ${cls}, ${listed}[${p}]!);`);
+  return { stmts: out, terminal: false };
 }

@@ -2,15 +2,15 @@
  * The default branch of an agent's `decide`: names that are no exact exposure (and no name a
  * forbid writes out exactly) are resolved here against globs at run time, following §7.1:
  * glob exposure (most restrictive class wins) → forbids (ASCII case-insensitive) → default deny
- * (not exposed, boundary, grant) → confirm / approve (failing closed) → allow. Conditions are
+ * (not exposed, boundary, grant) → confirm / approve (a pending decision) → allow. Conditions are
  * evaluated where their rule's targets match (`expr-code.ts`): unknown fires forbid, confirm and
  * approve, and never grants.
  *
  * Allocation: the allow path allocates nothing — the covering grants become a bit mask and the
  * decision for each realizable mask is preallocated (`emit-grants.ts`; an agent with more than
  * `MAX_MASK_GRANTS` unconditional grants collects ids instead). Deny decisions whose rule ids or
- * message depend on which globs a name matched (forbid names the called tool; confirm/approve list
- * the matching rules) are built on that terminal deny path only: they are rare and end the call.
+ * message depend on which globs a name matched (forbid names the called tool) are built on that
+ * terminal deny path only; so are pending decisions (confirm/approve list the matching rules).
  */
 import { ALLOW_PREFIX, CLASS_RANK, FORBID_PREFIX, decisionText, forbidSuffix } from "../ir/decision-text.js";
 import type { ExprIR, TargetsIR, ToolClass } from "../ir/ir.js";
@@ -18,6 +18,7 @@ import { Code, Name, comment, frozenArray, join, ts } from "./code.js";
 import { CLASSES, MAX_MASK_GRANTS, classTest, emitGrantList, emitGrants, grantArgs, unconditionalBits } from "./emit-grants.js";
 import { REQUEST_PARAMS, envArgs, type CondEmitter } from "./expr-code.js";
 import { anyGlobTest } from "./glob-code.js";
+import { approveConst, approveData, confirmConst, confirmData } from "./pending.js";
 import type { ModuleBuilder } from "./module.js";
 import type { AgentPlan } from "./plan.js";
 
@@ -33,8 +34,8 @@ function targetsTest(mb: ModuleBuilder, t: TargetsIR): Code {
 const ENV = envArgs(ts`${tool}`, ts`${tool}`, ts`$cls`);
 
 /**
- * Collect-ids code for confirm/approve/forbid-like rules; returns the statements. A rule with a
- * condition applies unless the condition is false (U fires, §5).
+ * Collect-ids code for forbids; returns the statements. A rule with a condition fires unless the
+ * condition is false (U fires, §5).
  */
 function collect(
   mb: ModuleBuilder,
@@ -104,7 +105,7 @@ export function emitDefaultBranch(mb: ModuleBuilder, plan: AgentPlan, slug: stri
       [
         ts`if (${fIds} !== undefined) {`,
         ts`  const listed = !${hard} && k >= 0 && ${inBoundary}(${tool}, ${p}) && ${granted};`,
-        ts`  return Object.freeze({ effect: "deny", reason: "forbid", ruleIds: Object.freeze(${fIds}), message: ${FORBID_PREFIX} + ${tool} + ${fMsg}, upstream: null, toolClass: k >= 0 ? CLASS_NAMES[k]! : null, listed });`,
+        ts`  return Object.freeze({ effect: "deny", reason: "forbid", ruleIds: Object.freeze(${fIds}), message: ${FORBID_PREFIX} + ${tool} + ${fMsg}, upstream: null, toolClass: k >= 0 ? CLASS_NAMES[k]! : null, listed, confirm: null, approval: null });`,
         ts`}`,
       ],
       "\n",
@@ -118,24 +119,30 @@ export function emitDefaultBranch(mb: ModuleBuilder, plan: AgentPlan, slug: stri
   else body.push(ts`const g = ${grants.list}(${grantArgs(plan)});`, ts`if (g === undefined) return ${noGrant}[k]!;`);
   const listedHere = listedOf("mask" in grants ? ts`m` : ts`g`);
 
-  // Confirm, then approve: this runtime cannot collect either, so an applicable one denies.
-  for (const [kind, rules] of [
-    ["confirm", plan.confirms.map((c) => ({ ...c, message: decisionText.confirmUnavailable(c.id) }))],
-    ["approval", plan.approves.map((a) => ({ ...a, message: decisionText.approvalUnavailable(a.id, a.team) }))],
-  ] as const) {
-    if (rules.length === 0) continue;
-    const ids = Name.of(`${kind}Ids`);
-    const msg = Name.of(`${kind}Text`);
-    body.push(ts`let ${ids}: string[] | undefined;`, ts`let ${msg} = "";`, ...collect(mb, ce, ids, msg, rules));
-    const reason = kind === "confirm" ? "confirm_unavailable" : "approval_unavailable";
-    body.push(
-      ts`if (${ids} !== undefined) return Object.freeze({ effect: "deny", reason: ${reason}, ruleIds: Object.freeze(${ids}), message: ${msg}, upstream: null, toolClass: CLASS_NAMES[k]!, listed: ${allUncond ? ts`true` : listedHere} });`,
-    );
+  // Steps 7-8: confirm and approve rules whose targets match (and whose condition is not false)
+  // make the call pending; the `pending` helper merges them (sets depend on glob matches here).
+  if (plan.confirms.length > 0 || plan.approves.length > 0) {
+    const cs = Name.of("cs");
+    const aps = Name.of("aps");
+    const none = mb.hoist("NONE", Code.trusted("readonly never[]"), ts`Object.freeze([])`);
+    const add = (list: Name, data: Name, r: { id: string; at: string; targets: TargetsIR; when: ExprIR | null }) => {
+      const test = r.when === null ? targetsTest(mb, r.targets) : ts`${targetsTest(mb, r.targets)} && ${ce.cond(r.when, r.at)}(${ENV}) !== 0`;
+      return join([comment(`rule ${r.id} (${r.at})`), ts`if (${test}) (${list} ??= []).push(${data});`], "\n");
+    };
+    body.push(comment("Steps 7-8: confirm/approve rules that apply (condition not false) make the call pending."));
+    if (plan.confirms.length > 0) body.push(ts`let ${cs}: ConfirmRule[] | undefined;`, ...plan.confirms.map((r) => add(cs, confirmConst(mb, confirmData(r)), r)));
+    if (plan.approves.length > 0) body.push(ts`let ${aps}: ApproveRule[] | undefined;`, ...plan.approves.map((r) => add(aps, approveConst(mb, approveData(r, plan.teams)), r)));
+    const hasC = plan.confirms.length > 0;
+    const hasA = plan.approves.length > 0;
+    const test = hasC && hasA ? ts`${cs} !== undefined || ${aps} !== undefined` : hasC ? ts`${cs} !== undefined` : ts`${aps} !== undefined`;
+    // Narrowed by the test when only one kind exists; otherwise the other may still be undefined.
+    const arg = (has: boolean, list: Name) => (!has ? ts`${none}` : hasC && hasA ? ts`${list} ?? ${none}` : ts`${list}`);
+    body.push(ts`if (${test}) return pending(${arg(hasC, cs)}, ${arg(hasA, aps)}, null, CLASS_NAMES[k]!, ${allUncond ? ts`true` : listedHere});`);
   }
   if ("mask" in grants) body.push(ts`return ${grants.allow}(k, m);`);
   else {
     body.push(
-      ts`return Object.freeze({ effect: "allow", reason: "allow", ruleIds: Object.freeze(g), message: ${ALLOW_PREFIX} + g.join(", "), upstream: null, toolClass: CLASS_NAMES[k]!, listed: ${allUncond ? ts`true` : listedHere} });`,
+      ts`return Object.freeze({ effect: "allow", reason: "allow", ruleIds: Object.freeze(g), message: ${ALLOW_PREFIX} + g.join(", "), upstream: null, toolClass: CLASS_NAMES[k]!, listed: ${allUncond ? ts`true` : listedHere}, confirm: null, approval: null });`,
     );
   }
   mb.fn({

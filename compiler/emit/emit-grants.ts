@@ -115,7 +115,7 @@ export function emitGrants(mb: ModuleBuilder, plan: AgentPlan, slug: string, ce:
         comment("A mask not enumerated above (a slot with many candidate grants): built here."),
         ts`const ids: string[] = [];`,
         ts`for (let j = 0; j < ${ids}.length; j++) if ((m & (2 ** j)) !== 0) ids.push(${ids}[j]!);`,
-        ts`return Object.freeze({ effect: "allow", reason: "allow", ruleIds: Object.freeze(ids), message: ${ALLOW_PREFIX} + ids.join(", "), upstream: null, toolClass: CLASS_NAMES[${k}]!, listed: ${uncond === 2 ** grants.length - 1 ? ts`true` : ts`(m & ${uncond}) !== 0`} });`,
+        ts`return Object.freeze({ effect: "allow", reason: "allow", ruleIds: Object.freeze(ids), message: ${ALLOW_PREFIX} + ids.join(", "), upstream: null, toolClass: CLASS_NAMES[${k}]!, listed: ${uncond === 2 ** grants.length - 1 ? ts`true` : ts`(m & ${uncond}) !== 0`}, confirm: null, approval: null });`,
       ],
       "\n",
     ),

@@ -1,10 +1,12 @@
 /**
  * An agent's `redact` rules as frozen data for the runtime (`CompiledAgent.redactions`, §8.1).
  * The runtime owns the walker, so the bundle holds no redaction code: each rule becomes one
- * hoisted `RedactionRuleSpec` constant, with declared detectors expanded to their regexes.
+ * hoisted `RedactionRuleSpec` constant, with declared detectors expanded to their regexes and its
+ * `when`/`unless` compiled to a `ConditionFn`.
  */
 import type { AgentIR, BundleIR, RuleIR } from "../ir/ir.js";
 import { Code, Name, frozenArray, frozenObject, indent, join, ts } from "./code.js";
+import type { CondEmitter } from "./expr-code.js";
 import type { ModuleBuilder } from "./module.js";
 
 const N = (s: string) => Name.of(s);
@@ -28,7 +30,7 @@ function matchingCode(ir: BundleIR, r: RedactIR): Code {
   return items.length === 0 ? ts`Object.freeze([])` : ts`Object.freeze([${join(items, ", ")}])`;
 }
 
-function ruleCode(ir: BundleIR, r: RedactIR): Code {
+function ruleCode(ce: CondEmitter, ir: BundleIR, r: RedactIR): Code {
   return frozenObject([
     [N("id"), r.id],
     [N("paths"), frozenArray(r.paths)],
@@ -37,15 +39,15 @@ function ruleCode(ir: BundleIR, r: RedactIR): Code {
     [N("scopes"), frozenArray(r.scopes)],
     [N("tools"), r.on?.kind === "tools" ? frozenArray(r.on.refs) : null],
     [N("classes"), r.on?.kind === "classes" ? frozenArray(r.on.classes) : null],
-    [N("conditional"), r.when !== null],
+    [N("when"), r.when === null ? null : ts`${ce.conditionFn(r.when, r.at)}`],
   ]);
 }
 
 /** `Object.freeze([REDACT0, …])` for the agent's redact rules (in source order). */
-export function redactionsCode(mb: ModuleBuilder, ir: BundleIR, agent: AgentIR): Code {
+export function redactionsCode(mb: ModuleBuilder, ce: CondEmitter, ir: BundleIR, agent: AgentIR): Code {
   const names = agent.rules
     .filter((r): r is RedactIR => r.kind === "redact")
-    .map((r) => mb.hoist("REDACT", Code.trusted("RedactionRuleSpec"), ruleCode(ir, r)));
+    .map((r) => mb.hoist("REDACT", Code.trusted("RedactionRuleSpec"), ruleCode(ce, ir, r)));
   return names.length === 0 ? ts`Object.freeze([])` : join([ts`Object.freeze([`, indent(join(names.map((n) => ts`${n},`), "\n")), ts`])`], "\n");
 }
 

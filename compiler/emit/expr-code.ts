@@ -36,6 +36,21 @@ export function envArgs(tool: Code, up: Code, cls: Code): Code {
 
 const ENV_FORWARD = Code.trusted("$caller, $args, $meta, $now, $tool, $up, $cls");
 
+/**
+ * How a function reads the response roots: "none" (decide conditions and idempotency keys: both
+ * U), "response" (a `ConditionFn`: `response` is its last parameter), or "result" (also reads
+ * `result`, derived once per call as `$res` and passed on to quantifier functions).
+ */
+type RespMode = "none" | "response" | "result";
+
+const RESP_PARAM: readonly [Name, Code] = [Name.of("$resp"), Code.trusted("unknown")];
+const RES_PARAM: readonly [Name, Code] = [Name.of("$res"), Code.trusted("unknown")];
+
+/** Does `e` read the `result` root anywhere? */
+function readsResult(e: ExprIR): boolean {
+  return JSON.stringify(e).includes('"root":"result"');
+}
+
 /** Compiles conditions of one module. */
 export class CondEmitter {
   private readonly conds = new Map<string, Name>();
@@ -57,7 +72,7 @@ export class CondEmitter {
     if (found) return found;
     const name = this.mb.fresh("cond");
     this.conds.set(key, name);
-    const body = new Body(this, []);
+    const body = new Body(this, [], "none");
     const value = body.expr(e);
     this.mb.fn({
       name,
@@ -69,15 +84,66 @@ export class CondEmitter {
     return name;
   }
 
+  /**
+   * A `ConditionFn` (runtime/hooks.ts) for `e`: the condition of a `block`/`redact` rule, which may
+   * read `response` (its last parameter) and `result` (derived from it).
+   */
+  conditionFn(e: ExprIR, at: string): Name {
+    const key = `response\u0000${JSON.stringify(e)}`;
+    const found = this.conds.get(key);
+    if (found) return found;
+    const name = this.mb.fresh("when");
+    this.conds.set(key, name);
+    const mode: RespMode = readsResult(e) ? "result" : "response";
+    const body = new Body(this, [], mode);
+    const value = body.expr(e);
+    this.mb.fn({
+      name,
+      params: [...ENV_PARAMS, RESP_PARAM],
+      returnType: Code.trusted("0 | 1 | 2"),
+      body: [...(mode === "result" ? [ts`const $res = resultOf($resp);`] : []), ...body.decls(), ts`return tri(${value}) as 0 | 1 | 2;`],
+      leading: comment(`condition at ${at} (ConditionFn): 0 = false, 1 = true, 2 = unknown`),
+    });
+    return name;
+  }
+
+  /**
+   * `IdempotencySpec.key` for `key e, …`: the values in order, or null when one is unknown (or a
+   * typed literal, which is not JSON data).
+   */
+  keyFn(exprs: readonly ExprIR[], at: string): Name {
+    const name = this.mb.fresh("key");
+    const body = new Body(this, [], "none");
+    const stmts: Code[] = [];
+    const ks = exprs.map((e, i) => {
+      const k = Name.of(`k${i}`);
+      stmts.push(ts`const ${k}: unknown = ${body.expr(e)};`, ts`if (${k} === $U || ${k} instanceof TypedValue) return null;`);
+      return k;
+    });
+    this.mb.fn({
+      name,
+      params: ENV_PARAMS,
+      returnType: Code.trusted("readonly unknown[] | null"),
+      body: [...body.decls(), ...stmts, ts`return Object.freeze([${join(ks.map((k) => ts`${k}`), ", ")}]);`],
+      leading: comment(`idempotency key at ${at}: the key values, or null when one is unknown`),
+    });
+    return name;
+  }
+
   /** @internal a quantifier function over `xs` binding a new variable after `outer`. */
-  quantifier(fn: "exists" | "all", binder: string, bodyExpr: ExprIR, outer: readonly string[]): Name {
+  quantifier(fn: "exists" | "all", binder: string, bodyExpr: ExprIR, outer: readonly string[], mode: RespMode): Name {
     const name = this.mb.fresh("quant");
     const vars = [...outer, binder];
     const v = varName(vars.length - 1);
-    const body = new Body(this, vars);
+    const body = new Body(this, vars, mode);
     const test = body.expr(bodyExpr);
     const hit = fn === "exists" ? 1 : 0;
-    const params: (readonly [Name, Code])[] = [[Name.of("xs"), Code.trusted("unknown")], ...ENV_PARAMS, ...outer.map((_, i) => [varName(i), Code.trusted("unknown")] as const)];
+    const params: (readonly [Name, Code])[] = [
+      [Name.of("xs"), Code.trusted("unknown")],
+      ...ENV_PARAMS,
+      ...respParams(mode),
+      ...outer.map((_, i) => [varName(i), Code.trusted("unknown")] as const),
+    ];
     this.mb.fn({
       name,
       params,
@@ -117,6 +183,10 @@ export class CondEmitter {
 
 const varName = (i: number) => Name.of(`v${i}`);
 
+function respParams(mode: RespMode): (readonly [Name, Code])[] {
+  return mode === "none" ? [] : mode === "response" ? [RESP_PARAM] : [RESP_PARAM, RES_PARAM];
+}
+
 /** The code of one function body: temporaries plus expression text. */
 class Body {
   private temps = 0;
@@ -124,6 +194,7 @@ class Body {
   constructor(
     private readonly ce: CondEmitter,
     private readonly vars: readonly string[],
+    private readonly mode: RespMode,
   ) {}
 
   decls(): Code[] {
@@ -189,7 +260,9 @@ class Body {
     } else if (e.root === "agent" && first === "name") {
       v = ts`${this.ce.agent}`;
       i = 1;
-    } else return ts`$U`;
+    } else if (e.root === "response" && this.mode !== "none") v = ts`val($resp)`;
+    else if (e.root === "result" && this.mode === "result") v = ts`$res`;
+    else return ts`$U`;
     for (; i < e.steps.length; i++) {
       const s = e.steps[i]!;
       v = typeof s === "string" ? ts`get(${v}, ${s})` : typeof s === "number" ? ts`idx(${v}, ${s})` : ts`step(${v}, ${this.expr(s)})`;
@@ -235,8 +308,9 @@ class Body {
     if (e.fn === "exists" || e.fn === "all") {
       const binder = args[0];
       if (!binder || binder.op !== "path" || args.length !== 2) return ts`$U`;
-      const q = this.ce.quantifier(e.fn, binder.root, args[1]!, this.vars);
-      return ts`${q}(${join([this.expr(e.target), ENV_FORWARD, ...this.vars.map((_, i) => ts`${varName(i)}`)], ", ")})`;
+      const q = this.ce.quantifier(e.fn, binder.root, args[1]!, this.vars, this.mode);
+      const resp = respParams(this.mode).map(([n]) => ts`${n}`);
+      return ts`${q}(${join([this.expr(e.target), ENV_FORWARD, ...resp, ...this.vars.map((_, i) => ts`${varName(i)}`)], ", ")})`;
     }
     if (e.fn === "hour" || e.fn === "weekday") {
       const t = e.target;

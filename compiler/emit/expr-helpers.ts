@@ -1,12 +1,13 @@
 /**
- * The value helpers of emitted conditions (LANGUAGE.md §5), added to `policy.ts` only when the
- * policy has a condition. Fixed text from this compiler (no policy data). Values are JSON, a
+ * The value helpers of emitted conditions (LANGUAGE.md §5), and the `pending` merge of
+ * `pending.ts`, added to `policy.ts` only as far as the module uses them. Fixed text from this compiler (no policy data). Values are JSON, a
  * `TypedValue` (duration, size, money literals) or the unknown sentinel `$U`; the reference
  * evaluator `compiler/interp/eval.ts` is written independently and the two are tested against
  * each other. None of these allocates except `list`, `obj`, `nfkc`-style string results and the
  * time-zone fallback of `clock`.
  */
 import { Code } from "./code.js";
+import { PENDING_HELPERS } from "./pending.js";
 
 const HELPERS = `/** The unknown value (U) of conditions. Conditions return 0 = false, 1 = true, 2 = unknown. */
 const $U: unique symbol = Symbol("unknown");
@@ -243,6 +244,31 @@ function nfkc(s: unknown): unknown {
   return typeof s === "string" ? s.normalize("NFKC") : $U;
 }
 
+/**
+ * The \`result\` root of a response condition: \`structuredContent\` when it is an object, else the
+ * first content block of type "text" parsed as JSON when it starts with { or [ and has at most
+ * 2^20 UTF-16 code units; anything else is U.
+ */
+function resultOf(r: unknown): unknown {
+  if (!isRecord(r)) return $U;
+  const sc = get(r, "structuredContent");
+  if (isRecord(sc)) return sc;
+  const content = get(r, "content");
+  if (!Array.isArray(content)) return $U;
+  for (let i = 0; i < content.length; i++) {
+    const b: unknown = content[i];
+    if (!isRecord(b) || b.type !== "text") continue;
+    const text = b.text;
+    if (typeof text !== "string" || text.length > 1048576 || !(text.startsWith("{") || text.startsWith("["))) return $U;
+    try {
+      return val(JSON.parse(text));
+    } catch {
+      return $U;
+    }
+  }
+  return $U;
+}
+
 /** Does \`ids\` hold one of \`wanted\`? (Listing with many grants: an unconditional one must cover.) */
 function hasAnyOf(ids: readonly string[] | undefined, wanted: readonly string[]): boolean {
   if (ids === undefined) return false;
@@ -296,12 +322,16 @@ interface Chunk {
 
 const IDENT = /[$A-Za-z_][$\w]*/g;
 
+/** Identifiers outside whole-line comments (`// …` lines and `/** … *\/` blocks), so prose never pulls in a helper. */
 function identifiers(text: string): Set<string> {
-  return new Set(text.match(IDENT) ?? []);
+  const code = text
+    .replace(/^[ \t]*\/\*[\s\S]*?\*\/[ \t]*$/gm, "")
+    .replace(/^[ \t]*\/\/.*$/gm, "");
+  return new Set(code.match(IDENT) ?? []);
 }
 
-const CHUNKS: readonly Chunk[] = HELPERS.split("\n\n").map((text) => {
-  const names = [...text.matchAll(/^(?:function|const|let|class)\s+([$\w]+)/gm)].map((m) => m[1]!);
+const CHUNKS: readonly Chunk[] = `${HELPERS}\n\n${PENDING_HELPERS}`.split("\n\n").map((text) => {
+  const names = [...text.matchAll(/^(?:function|const|let|class|interface)\s+([$\w]+)/gm)].map((m) => m[1]!);
   // A blank line inside a declaration would break this split; fail the compiler's own tests, loudly.
   if (names.length !== 1) throw new Error(`expr-helpers: a helper block must declare exactly one name, found ${JSON.stringify(names)}`);
   return { name: names[0]!, text, mentions: identifiers(text) };

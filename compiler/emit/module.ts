@@ -3,7 +3,7 @@
  * by their initializer, so equal decisions and glob piece lists exist once) and functions, each
  * with an optional leading comment. Everything in here is `Code`/`Name`, never raw text.
  */
-import type { Decision } from "../../runtime/hooks.js";
+import type { ApprovalNeed, ConfirmNeed, Decision } from "../../runtime/hooks.js";
 import { Code, Name, frozenArray, frozenObject } from "./code.js";
 
 /** A module-level `const`. */
@@ -34,10 +34,32 @@ const F = {
   upstream: N("upstream"),
   toolClass: N("toolClass"),
   listed: N("listed"),
+  confirm: N("confirm"),
+  approval: N("approval"),
 };
 
+/** A decision as the emitter builds it: `confirm`/`approval` default to null (every non-pending decision). */
+export type DecisionInput = Omit<Decision, "confirm" | "approval"> & { readonly confirm?: ConfirmNeed | null; readonly approval?: ApprovalNeed | null };
+
+function confirmLiteral(c: ConfirmNeed | null | undefined): Code | null {
+  return c ? frozenObject([[N("ruleIds"), frozenArray(c.ruleIds)], [N("via"), c.via]]) : null;
+}
+
+function approvalLiteral(a: ApprovalNeed | null | undefined): Code | null {
+  return a
+    ? frozenObject([
+        [N("ruleIds"), frozenArray(a.ruleIds)],
+        [N("teams"), frozenArray(a.teams)],
+        [N("approvers"), frozenArray(a.approvers)],
+        [N("quorum"), a.quorum],
+        [N("timeoutMs"), a.timeoutMs],
+        [N("wait"), a.wait],
+      ])
+    : null;
+}
+
 /** A frozen `Decision` literal. */
-export function decisionLiteral(d: Decision): Code {
+export function decisionLiteral(d: DecisionInput): Code {
   return frozenObject([
     [F.effect, d.effect],
     [F.reason, d.reason],
@@ -46,6 +68,8 @@ export function decisionLiteral(d: Decision): Code {
     [F.upstream, d.upstream],
     [F.toolClass, d.toolClass],
     [F.listed, d.listed],
+    [F.confirm, confirmLiteral(d.confirm)],
+    [F.approval, approvalLiteral(d.approval)],
   ]);
 }
 
@@ -75,7 +99,7 @@ export class ModuleBuilder {
   }
 
   /** A preallocated frozen decision. */
-  decision(d: Decision): Name {
+  decision(d: DecisionInput): Name {
     return this.hoist("D", Code.trusted("Decision"), decisionLiteral(d));
   }
 

@@ -7,8 +7,9 @@
  */
 import type { Decision } from "../../runtime/hooks.js";
 import { CLASS_RANK, decisionText } from "../ir/decision-text.js";
-import type { AgentIR, BundleIR, PrincipalIR, RuleIR, TargetsIR, ToolClass } from "../ir/ir.js";
+import type { AgentIR, BundleIR, PrincipalIR, RuleIR, TargetsIR, TeamIR, ToolClass } from "../ir/ir.js";
 import { isGlob, refMatches, refMatchesIgnoreCase } from "../ir/tool-names.js";
+import { approveData, confirmData, mergePending } from "./pending.js";
 
 /** The IR rule of one kind. */
 export type RuleOf<K extends RuleIR["kind"]> = Extract<RuleIR, { kind: K }>;
@@ -65,6 +66,8 @@ export interface AgentPlan {
   readonly approves: readonly RuleOf<"approve">[];
   /** Some forbid, grant, confirm or approve has a condition (the decide functions then read args). */
   readonly conditional: boolean;
+  /** The bundle's teams (approvers of `approve` rules). */
+  readonly teams: readonly TeamIR[];
 }
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -131,7 +134,7 @@ function decideExact(plan: Omit<AgentPlan, "cases">, name: string, slot: Slot): 
   const boundary = inBoundary(slot, name);
   const listed = cls !== null && !forbids.some((f) => f.when === null) && boundary && mine.length > 0;
   const d = (reason: Decision["reason"], ids: readonly string[], message: string, toolClass: ToolClass | null, lst: boolean, effect: Decision["effect"] = "deny", up: string | null = null) =>
-    ({ effect, reason, ruleIds: ids, message, upstream: up, toolClass, listed: lst }) satisfies Decision;
+    ({ effect, reason, ruleIds: ids, message, upstream: up, toolClass, listed: lst, confirm: null, approval: null }) satisfies Decision;
 
   let decision: Decision;
   if (forbids.length > 0) decision = d("forbid", forbids.map((f) => f.id), decisionText.forbid(name, forbids[0]!.id, forbids[0]!.reason), cls, listed);
@@ -140,9 +143,9 @@ function decideExact(plan: Omit<AgentPlan, "cases">, name: string, slot: Slot): 
   else if (mine.length === 0) decision = d("default:no_grant", [], decisionText.noGrant(cls), cls, false);
   else if (agent.posture === "read_only" && cls !== "read" && !mine.some((g) => g.access.some((a) => a !== "read"))) {
     decision = d("posture", [], decisionText.posture(cls), cls, listed);
-  } else if (confirms.length > 0) decision = d("confirm_unavailable", confirms.map((c) => c.id), decisionText.confirmUnavailable(confirms[0]!.id), cls, listed);
-  else if (approves.length > 0) {
-    decision = d("approval_unavailable", approves.map((a) => a.id), decisionText.approvalUnavailable(approves[0]!.id, approves[0]!.team), cls, listed);
+  } else if (confirms.length > 0 || approves.length > 0) {
+    // Static slice: every confirm/approve here is unconditional, so all of them apply.
+    decision = mergePending(confirms.map(confirmData), approves.map((a) => approveData(a, plan.teams)), exact?.upstream ?? null, cls, listed);
   } else {
     const ids = mine.map((g) => g.id);
     decision = d("allow", ids, decisionText.allow(ids), cls, listed, "allow", exact?.upstream ?? null);
@@ -165,7 +168,7 @@ function decideExact(plan: Omit<AgentPlan, "cases">, name: string, slot: Slot): 
 }
 
 /** Plan an agent: rules by kind, the exact names and their per-slot decisions. */
-export function planAgent(agent: AgentIR, slots: readonly Slot[]): AgentPlan {
+export function planAgent(agent: AgentIR, slots: readonly Slot[], teams: readonly TeamIR[]): AgentPlan {
   const rules = <K extends RuleIR["kind"]>(k: K) => agent.rules.filter((r): r is RuleOf<K> => r.kind === k).sort(byId);
   const base = {
     agent,
@@ -174,6 +177,7 @@ export function planAgent(agent: AgentIR, slots: readonly Slot[]): AgentPlan {
     grants: rules("grant"),
     confirms: rules("confirm"),
     approves: rules("approve"),
+    teams,
     conditional: agent.rules.some((r) => (r.kind === "forbid" || r.kind === "grant" || r.kind === "confirm" || r.kind === "approve") && r.when !== null),
   };
   // The switch covers every exact exposure (required: the default branch only knows globs) and

@@ -1,11 +1,11 @@
 /**
- * The reference interpreter for `tools/call` decisions (LANGUAGE.md §7.1, steps 1–4, with the
- * fail-closed handling of `approve`/`confirm` this runtime needs), conditions evaluated by `eval.ts`. It reads the IR directly and
+ * The reference interpreter for `tools/call` decisions (LANGUAGE.md §7.1, steps 1–4, and the
+ * `confirm`/`approve` rules of steps 7–8 as a "pending" decision), conditions evaluated by `eval.ts`. It reads the IR directly and
  * follows the steps one by one, in the most obvious way: it is the oracle the emitted bundle is
  * tested against, and the engine behind `talonc explain`. Speed does not matter here.
  */
-import type { DecideContext, Decision, DecisionReason, Principal } from "../../runtime/hooks.js";
-import { CLASS_RANK, decisionText } from "../ir/decision-text.js";
+import type { ApprovalNeed, ConfirmNeed, DecideContext, Decision, DecisionReason, Principal } from "../../runtime/hooks.js";
+import { CLASS_RANK, DEFAULT_APPROVAL_TIMEOUT_MS, decisionText } from "../ir/decision-text.js";
 import type { AgentIR, BundleIR, ExprIR, PrincipalIR, RuleIR, TargetsIR, ToolClass } from "../ir/ir.js";
 import { evalCond, type EvalEnv } from "./eval.js";
 import { globMatchIgnoreCaseRef, globMatchRef, validToolNameRef } from "./glob.js";
@@ -18,7 +18,7 @@ export interface ResolvedTool {
   readonly cls: ToolClass;
 }
 
-function findAgent(ir: BundleIR, name: string): AgentIR {
+export function findAgent(ir: BundleIR, name: string): AgentIR {
   const agent = ir.agents.find((a) => a.name === name);
   if (!agent) throw new Error(`no agent named ${JSON.stringify(name)} in the bundle`);
   return agent;
@@ -52,7 +52,7 @@ function teamsOf(ir: BundleIR, p: PrincipalIR | undefined): Set<string> {
 }
 
 /** Do forbid/confirm/approve targets hit this call? Tool refs ignore ASCII case and see both names. */
-function targetsHit(t: TargetsIR, tool: string, upstream: string, cls: ToolClass | null): boolean {
+export function targetsHit(t: TargetsIR, tool: string, upstream: string, cls: ToolClass | null): boolean {
   if (t.kind === "classes") return cls !== null && t.classes.includes(cls);
   return t.refs.some((ref) => globMatchIgnoreCaseRef(ref, tool) || globMatchIgnoreCaseRef(ref, upstream));
 }
@@ -66,7 +66,50 @@ function decision(
   toolClass: ToolClass | null,
   listed: boolean,
 ): Decision {
-  return { effect, reason, ruleIds, message, upstream, toolClass, listed };
+  return { effect, reason, ruleIds, message, upstream, toolClass, listed, confirm: null, approval: null };
+}
+
+/** Sorted, deduplicated. */
+const sortedSet = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+/**
+ * Steps 7–8 left to the runtime: the merged `confirm`/`approve` rules that apply to an allowed
+ * call, as the `ConfirmNeed`/`ApprovalNeed` doc comments in `runtime/hooks.ts` define them.
+ */
+function pendingDecision(ir: BundleIR, confirms: readonly Rule<"confirm">[], approves: readonly Rule<"approve">[], upstream: string | null, cls: ToolClass, listed: boolean): Decision {
+  let confirm: ConfirmNeed | null = null;
+  if (confirms.length > 0) {
+    // Channels as sets; the need is their intersection, and an empty one falls back to the token.
+    const channels = (v: Rule<"confirm">["via"]) => (v === "elicitation_or_token" ? ["elicitation", "token"] : [v]);
+    let common = channels("elicitation_or_token");
+    for (const c of confirms) common = common.filter((ch) => channels(c.via).includes(ch));
+    const via = common.length === 2 ? "elicitation_or_token" : common.length === 1 ? (common[0] as "elicitation" | "token") : "token";
+    confirm = { ruleIds: sortedSet(confirms.map((c) => c.id)), via };
+  }
+  let approval: ApprovalNeed | null = null;
+  if (approves.length > 0) {
+    const teams = sortedSet(approves.map((a) => a.team));
+    approval = {
+      ruleIds: sortedSet(approves.map((a) => a.id)),
+      teams,
+      approvers: sortedSet(ir.teams.filter((t) => teams.includes(t.name)).flatMap((t) => t.approvers)),
+      quorum: Math.max(...approves.map((a) => a.quorum)),
+      timeoutMs: Math.min(...approves.map((a) => a.timeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS)),
+      wait: approves.every((a) => a.wait === "defer") ? "defer" : "hold",
+    };
+  }
+  const ruleIds = sortedSet([...confirms, ...approves].map((r) => r.id));
+  let message: string;
+  let reason: DecisionReason;
+  if (confirm !== null) {
+    reason = "confirm_required";
+    message = decisionText.confirmRequired(confirm.ruleIds[0]!);
+  } else {
+    reason = "approval_required";
+    const first = approves.find((a) => a.id === approval!.ruleIds[0])!;
+    message = decisionText.approvalRequired(first.id, first.team);
+  }
+  return { effect: "pending", reason, ruleIds, message, upstream, toolClass: cls, listed, confirm, approval };
 }
 
 const sortIds = (rules: readonly { id: string }[]) => rules.map((r) => r.id).sort();
@@ -130,22 +173,20 @@ export function decideRef(ir: BundleIR, agentName: string, tool: string, princip
     return decision("deny", "posture", [], decisionText.posture(resolved.cls), null, resolved.cls, listed);
   }
 
-  // Steps 7–8, failing closed: this runtime cannot collect confirmations or approvals yet, so an
-  // applicable rule (condition T or U) denies.
+  // Steps 7–8 are the runtime's: applicable `confirm`/`approve` rules (condition T or U) make the
+  // decision "pending", carrying what the runtime must collect before it forwards.
   const confirms = agent.rules.filter((r): r is Rule<"confirm"> => r.kind === "confirm" && targetsHit(r.targets, tool, upstream, cls) && fires(r.when));
-  if (confirms.length > 0) {
-    const ids = sortIds(confirms);
-    return decision("deny", "confirm_unavailable", ids, decisionText.confirmUnavailable(ids[0]!), null, resolved.cls, listed);
-  }
   const approves = agent.rules.filter((r): r is Rule<"approve"> => r.kind === "approve" && targetsHit(r.targets, tool, upstream, cls) && fires(r.when));
-  if (approves.length > 0) {
-    const ids = sortIds(approves);
-    const first = approves.find((a) => a.id === ids[0])!;
-    return decision("deny", "approval_unavailable", ids, decisionText.approvalUnavailable(first.id, first.team), null, resolved.cls, listed);
-  }
+  if (confirms.length > 0 || approves.length > 0) return pendingDecision(ir, confirms, approves, resolved.upstream, resolved.cls, listed);
 
   const ids = sortIds(grants);
   return decision("allow", "allow", ids, decisionText.allow(ids), resolved.upstream, resolved.cls, listed);
+}
+
+/** The upstream tool a client name is forwarded under: the rename of an exact exposure, else the name. */
+export function upstreamNameRef(ir: BundleIR, agentName: string, tool: string): string {
+  const exact = findAgent(ir, agentName).tools.find((t) => !t.glob && t.name === tool);
+  return exact?.upstream ?? tool;
 }
 
 /** The client name an upstream tool is listed under, or null when the policy does not expose it. */

@@ -13,6 +13,8 @@
  *   `args_hash()` are U until the runtime supplies those engines to the bundle (fails closed: U
  *   fires forbid/approve/confirm and never grants).
  * - A quantifier over more than `MAX_ELEMENTS` elements is U.
+ * - `response` is the CallToolResult a `block`/`redact` condition is evaluated for (U when there is
+ *   none); `result` is derived from it by `resultOfRef`.
  */
 import type { Principal, ToolClass } from "../../runtime/hooks.js";
 import { compileRegex, isBacktrackingSafe } from "../../runtime/helpers/regex.js";
@@ -46,6 +48,33 @@ export interface EvalEnv {
   readonly upstream: string;
   readonly cls: ToolClass | null;
   readonly agent: string;
+  /** The CallToolResult in `redact`/`block` conditions on the response path; undefined elsewhere (U). */
+  readonly response?: unknown;
+}
+
+/** `result` is parsed from a text block only up to this many UTF-16 code units (1 MiB of ASCII). */
+export const MAX_RESULT_TEXT = 1 << 20;
+
+/**
+ * The `result` root (§5) from a CallToolResult: its `structuredContent` when that is an object,
+ * else the first content block of type "text", parsed as JSON when it starts with `{` or `[` and
+ * is at most `MAX_RESULT_TEXT` long; anything else is U.
+ */
+export function resultOfRef(response: unknown): Value {
+  if (!isObj(response)) return U;
+  const sc = Object.prototype.hasOwnProperty.call(response, "structuredContent") ? response.structuredContent : undefined;
+  if (isObj(sc)) return sc;
+  const content = Object.prototype.hasOwnProperty.call(response, "content") ? response.content : undefined;
+  if (!Array.isArray(content)) return U;
+  const block = content.find((b) => isObj(b) && b.type === "text");
+  if (block === undefined) return U;
+  const text = (block as Record<string, unknown>).text;
+  if (typeof text !== "string" || text.length > MAX_RESULT_TEXT || !(text.startsWith("{") || text.startsWith("["))) return U;
+  try {
+    return fix(JSON.parse(text));
+  } catch {
+    return U;
+  }
 }
 
 type Value = unknown;
@@ -77,6 +106,10 @@ function rootValue(root: string, first: string | number | undefined, env: EvalEn
       return [U, 0];
     case "agent":
       return first === "name" ? [env.agent, 1] : [U, 0];
+    case "response":
+      return [fix(env.response), 0];
+    case "result":
+      return [resultOfRef(env.response), 0];
     default:
       return [U, 0];
   }

@@ -27,10 +27,15 @@ export const decisionText = {
   outsideBoundary: () => "denied by default (outside_boundary): the tool is outside this client's allowed tools",
   noGrant: (cls: ToolClass) => `denied by default (no_grant): no grant gives this client ${cls} access to the tool`,
   posture: (cls: ToolClass) => `denied by posture read_only: ${cls} tools need a grant naming write, destructive or all`,
-  confirmUnavailable: (id: string) => `confirmation required by rule ${id}, which this runtime cannot collect yet; denied`,
-  approvalUnavailable: (id: string, team: string) => `approval by team ${team} required by rule ${id}, which this runtime cannot collect yet; denied`,
+  /** A pending decision some `confirm` applies to names the first (by id) applicable confirm rule. */
+  confirmRequired: (id: string) => `confirmation required by rule ${id}`,
+  /** A pending decision only `approve` rules apply to names the first (by id) of them and its team. */
+  approvalRequired: (id: string, team: string) => `approval by team ${team} required by rule ${id}`,
   allow: (ids: readonly string[]) => ALLOW_PREFIX + ids.join(", "),
 } as const;
+
+/** `approve` without `timeout`: 15 minutes (§7.1 step 8). */
+export const DEFAULT_APPROVAL_TIMEOUT_MS = 900_000;
 
 /** Class order for "most restrictive wins": read < write < destructive. */
 export const CLASS_RANK: Readonly<Record<ToolClass, number>> = { read: 0, write: 1, destructive: 2 };

@@ -15,6 +15,7 @@ import { canonicalJson } from "./canonical.js";
 import type { AgentIR, BundleIR, PrincipalIR, RuleIR, SecretRefIR, TeamIR, ToolIR, ToolClass, UpstreamIR } from "./ir.js";
 import { literalScope, lowerExpr, type ExprScope } from "./lower-expr.js";
 import { lowerRule } from "./lower-rule.js";
+import { lowerTests } from "./lower-tests.js";
 
 const secretRef = (r: SecretRef): SecretRefIR => ({ kind: r.kind, value: r.value });
 const unique = (xs: readonly string[]) => [...new Set(xs)];
@@ -166,6 +167,7 @@ export function lowerProgram(program: Program, diags: Diagnostics): BundleIR | u
   for (const [, ds] of program.consts) lowerExpr(ds[0]!.value, lit);
   const ids: IdSites = new Map();
   const agents = program.agents.map((a) => lowerAgent(program, a, diags, ids)).filter((a): a is AgentIR => a !== undefined);
+  const tests = lowerTests(program, agents, diags);
   if (diags.hasErrors) return undefined;
-  return { version: 1, principals, teams, secrets, agents, detectors };
+  return { version: 1, principals, teams, secrets, agents, detectors, tests };
 }

@@ -25,6 +25,11 @@ export interface BundleIR {
   readonly agents: readonly AgentIR[];
   /** User-declared detectors (§5); built-in detector names need no declaration. */
   readonly detectors: readonly DetectorIR[];
+  /**
+   * `test` blocks (§11), sorted by agent then name. Not policy: `canonicalIr` and the bundle hash
+   * leave them out (`policyOf`), so editing a test never changes what evidence records name.
+   */
+  readonly tests: readonly TestIR[];
 }
 
 export interface DetectorIR {
@@ -188,3 +193,38 @@ export type ExprIR =
   | { readonly op: "in_range"; readonly value: ExprIR; readonly low: ExprIR; readonly high: ExprIR }
   | { readonly op: "call"; readonly fn: string; readonly target: ExprIR | null; readonly args: readonly ExprIR[] }
   | { readonly op: "detector"; readonly name: string };
+
+// ─── Tests (§11) ───────────────────────────────────────────────────────────────────────────────
+
+/** One `test` block, resolved to its agent; values are JSON data (`with`, `meta`, `returns`). */
+export interface TestIR {
+  readonly name: string;
+  readonly agent: string;
+  /** Statements in source order (order matters: they run in sequence). */
+  readonly steps: readonly TestStepIR[];
+  readonly at: string;
+}
+
+/** A verdict of `expect`: `by` is a rule id (or a reason such as `path:denied`), any `default:*`, or an approval team. */
+export interface TestVerdictIR {
+  readonly verdict: "allow" | "deny" | "approval" | "confirm" | "rate_limited" | "blocked" | "duplicate";
+  readonly by: { readonly kind: "rule"; readonly id: string } | { readonly kind: "default" } | { readonly kind: "team"; readonly team: string } | null;
+}
+
+/** Statements. `clock` is `at "ISO time"` (the key `at` is provenance). */
+export type TestStepIR =
+  | { readonly kind: "call"; readonly tool: string; readonly as: string; readonly args: unknown; readonly meta: unknown; readonly at: string }
+  | { readonly kind: "chat"; readonly model: string; readonly as: string; readonly args: unknown; readonly at: string }
+  | { readonly kind: "clock"; readonly time: string; readonly ms: number; readonly at: string }
+  | { readonly kind: "confirmed"; readonly at: string }
+  | { readonly kind: "approved"; readonly at: string }
+  | { readonly kind: "returns"; readonly form: "object" | "error" | "text"; readonly value: unknown; readonly at: string }
+  | { readonly kind: "expect_verdicts"; readonly verdicts: readonly TestVerdictIR[]; readonly at: string }
+  | { readonly kind: "expect_redacted"; readonly path: string; readonly method: string; readonly at: string }
+  | { readonly kind: "expect_expr"; readonly expr: ExprIR; readonly at: string };
+
+/** The policy part of a bundle: everything but its tests (what `canonicalIr` prints and the bundle hash covers). */
+export function policyOf(ir: BundleIR): Omit<BundleIR, "tests"> {
+  const { tests: _tests, ...policy } = ir;
+  return policy;
+}

@@ -4,11 +4,11 @@
  * `printIr` is a readable listing for `--dump-after=ir` and humans.
  */
 import { canonicalize } from "./canonical.js";
-import type { AgentIR, BundleIR, ExprIR, RuleIR, TargetsIR, WhoIR } from "./ir.js";
+import { policyOf, type AgentIR, type BundleIR, type ExprIR, type RuleIR, type TargetsIR, type WhoIR } from "./ir.js";
 
-/** Canonical JSON of a bundle (indented, sorted, span-free). */
+/** Canonical JSON of a bundle's policy (indented, sorted, span-free; tests are not policy and left out). */
 export function canonicalIr(ir: BundleIR): string {
-  return JSON.stringify(canonicalize(ir), null, 2);
+  return JSON.stringify(canonicalize(policyOf(ir)), null, 2);
 }
 
 const q = (s: string) => JSON.stringify(s);
@@ -122,5 +122,6 @@ export function printIr(ir: BundleIR): string {
   for (const s of ir.secrets) lines.push(`secret ${s.name} = ${s.ref.kind}(${q(s.ref.value)})  # ${s.at}`);
   for (const d of ir.detectors) lines.push(`detector ${d.name} ${d.patterns.map((p) => `/${p.source}/${p.flags}`).join(" ")}  # ${d.at}`);
   for (const a of ir.agents) lines.push(...printAgent(a));
+  for (const t of ir.tests) lines.push(`test ${q(t.name)} on ${q(t.agent)}: ${t.steps.length} statement(s)  # ${t.at}`);
   return lines.join("\n") + "\n";
 }

@@ -311,7 +311,7 @@ export interface LimitRule extends RuleBase {
   readonly burst: number | undefined;
   readonly by: readonly Ident[];
   readonly on: Targets | undefined;
-  /** YAML `rate_limits[].vendor`: the limit applies only to this principal. No `.talon` syntax yet. */
+  /** `limit vendor "id" rate …` (YAML `rate_limits[].vendor`): the limit applies only to this principal. */
   readonly principal?: Str;
 }
 

@@ -119,6 +119,7 @@ export function lowerLimit(ctx: LowerContext, node: LimitRuleCstNode, annotation
     burst: burst ? ctx.wholeNumber(burst) : undefined,
     by: c.nameList ? first(c.nameList).children.Name.map((t) => ctx.oneOf(t, DIMENSIONS, "a limit dimension")) : [],
     on: c.targets ? lowerTargets(ctx, first(c.targets)) : undefined,
+    ...(c.StringLit ? { principal: ctx.str(first(c.StringLit)) } : {}),
     span: ctx.nodeSpan(node),
   };
 }

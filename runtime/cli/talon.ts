@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `talon` bin: dispatches `talon serve …` and `talon audit …`.
+ * The `talon` bin: dispatches `talon serve …`, `talon audit …` and `talon approvals …`.
  *
  * `serve` is loaded with a dynamic import of `runtime/serve.js` (its `runServe(bundleDir, argv)`),
  * so `talon audit` works in builds without the server and the audit path never loads uWS.
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { runApprovals } from "./approvals.js";
 import { runAudit, type LineSink } from "./audit.js";
 
 /** Usage text for `talon`. */
@@ -17,9 +18,11 @@ commands:
                        run a compiled policy bundle (data, including evidence, in DIR; default ./.talon)
   audit list [--data DIR] [--agent NAME] [--tool T] [--decision allow|deny] [--last 5m] [--json]
                        list evidence records
+  approvals list|show|approve|deny [--data DIR] …
+                       review approval requests; approve <id> --as APPROVER [--note TEXT]
   help                 show this help
 
-run \`talon audit --help\` for the audit options`;
+run \`talon audit --help\` or \`talon approvals --help\` for their options`;
 
 /** The module `talon serve` loads; the lead's runtime/serve.ts implements it. */
 interface ServeModule {
@@ -38,6 +41,8 @@ export async function runTalon(argv: string[], out: LineSink = stdoutLine, err: 
   switch (command) {
     case "audit":
       return runAudit(rest, out, err);
+    case "approvals":
+      return runApprovals(rest, out, err);
     case "serve":
       return serve(rest, out, err);
     case "help":

@@ -32,6 +32,12 @@ export function formatEvidence(rec: EvidenceRecord): string[] {
   ];
   const outcome = outcomeText(rec);
   if (outcome) lines.push(`  Outcome: ${outcome}`);
+  if (rec.confirmation) lines.push(`  Confirmed: by the user (${rec.confirmation})`);
+  if (rec.approval) {
+    const who = rec.approval.approvers.length > 0 ? ` by ${printable(rec.approval.approvers.join(", "))}` : "";
+    lines.push(`  Approval: ${printable(rec.approval.id)} ${printable(rec.approval.status)}${who}`);
+  }
+  if (rec.would && rec.would.length > 0) lines.push(`  Passthrough: ${printable(rec.would.join(", "))}`);
   lines.push(`  Latency: ${rec.latencyMs.toFixed(3)} ms`, `  Evidence: ${printable(rec.id)}`);
   return lines;
 }
@@ -91,6 +97,10 @@ function outcomeText(rec: EvidenceRecord): string | null {
       return "tool_error (the tool reported an error)";
     case "upstream_error":
       return rec.error ? `upstream_error (${printable(rec.error)})` : "upstream_error";
+    case "replayed":
+      return "replayed (an identical call's stored result; the upstream was not called)";
+    case "pending":
+      return "pending (waiting for approval)";
   }
 }
 

@@ -35,11 +35,20 @@ export interface EvidenceRecord {
   bundleHash: string;
   /** Arrival → response ready, ms (float, 3 decimals). */
   latencyMs: number;
-  outcome: "ok" | "tool_error" | "upstream_error" | "denied";
+  /** `replayed`: an idempotent duplicate answered from the stored result; `pending`: deferred for approval. */
+  outcome: "ok" | "tool_error" | "upstream_error" | "denied" | "replayed" | "pending";
   /** Upstream/internal error text when outcome is upstream_error. */
   error?: string;
   /** What redaction changed (§8.1), without original values; absent when nothing was redacted. */
   redactions?: RedactionReportEntry[];
+  /** Passthrough mode (§7.2): what intercept would have done (`would_block:forbid`, `would_redact` …). */
+  would?: string[];
+  /** The approval behind the call (§7.1 step 8): request id, its status, who approved. */
+  approval?: { id: string; status: string; approvers: string[] };
+  /** How the user confirmed the call (§7.1 step 7). */
+  confirmation?: "token" | "elicitation";
+  /** A rate-limited call: how long until a token is back, ms. */
+  retryAfterMs?: number;
 }
 
 /** One redaction: where (RFC 6901 pointer into the MCP message part), scope, method and rule id. */
@@ -71,7 +80,7 @@ let poolOffset = ID_POOL.length;
 
 const CALLER_KINDS = new Set(["vendor", "caller", "anonymous"]);
 const DECISIONS = new Set(["allow", "deny"]);
-const OUTCOMES = new Set(["ok", "tool_error", "upstream_error", "denied"]);
+const OUTCOMES = new Set(["ok", "tool_error", "upstream_error", "denied", "replayed", "pending"]);
 
 /**
  * Checks the shape of an append input and returns the first problem as text, or null when the
@@ -92,7 +101,7 @@ export function evidenceInputProblem(rec: EvidenceInput): string | null {
   }
   if (!CALLER_KINDS.has(rec.callerKind)) return `callerKind must be vendor, caller or anonymous`;
   if (!DECISIONS.has(rec.decision)) return `decision must be allow or deny`;
-  if (!OUTCOMES.has(rec.outcome)) return `outcome must be ok, tool_error, upstream_error or denied`;
+  if (!OUTCOMES.has(rec.outcome)) return `outcome must be one of ${[...OUTCOMES].join(", ")}`;
   if (!Array.isArray(rec.ruleIds) || rec.ruleIds.some((id) => typeof id !== "string")) {
     return "ruleIds must be an array of strings";
   }
@@ -105,6 +114,14 @@ export function evidenceInputProblem(rec: EvidenceInput): string | null {
         return "redactions entries need string pointer, scope, method and rule";
     }
   }
+  if (rec.would !== undefined && (!Array.isArray(rec.would) || rec.would.some((w) => typeof w !== "string"))) return "would must be an array of strings when present";
+  if (rec.approval !== undefined) {
+    const a = rec.approval as { id?: unknown; status?: unknown; approvers?: unknown } | null;
+    if (a === null || typeof a !== "object" || typeof a.id !== "string" || typeof a.status !== "string" || !Array.isArray(a.approvers) || a.approvers.some((x) => typeof x !== "string"))
+      return "approval needs string id and status and a string array approvers";
+  }
+  if (rec.confirmation !== undefined && rec.confirmation !== "token" && rec.confirmation !== "elicitation") return "confirmation must be token or elicitation";
+  if (rec.retryAfterMs !== undefined && !Number.isFinite(rec.retryAfterMs)) return "retryAfterMs must be a finite number";
   return null;
 }
 
@@ -137,5 +154,9 @@ export function toEvidenceRecord(rec: EvidenceInput, id: string, seq: number): E
   if (rec.error !== undefined) out.error = rec.error;
   if (rec.redactions !== undefined && rec.redactions.length > 0)
     out.redactions = rec.redactions; // fresh objects from the walker, checked above; not copied
+  if (rec.would !== undefined && rec.would.length > 0) out.would = [...rec.would];
+  if (rec.approval !== undefined) out.approval = { id: rec.approval.id, status: rec.approval.status, approvers: [...rec.approval.approvers] };
+  if (rec.confirmation !== undefined) out.confirmation = rec.confirmation;
+  if (rec.retryAfterMs !== undefined) out.retryAfterMs = rec.retryAfterMs;
   return out;
 }

@@ -181,6 +181,10 @@ export class McpEndpoint {
     }
     if (kind === "response") {
       const r = msg as JsonRpcResponse;
+      if (session.resolveOwn(r)) {
+        sendEmpty(res, state, 202);
+        return undefined;
+      }
       const upstreamId = r.id === null ? undefined : session.takeServerRequest(r.id);
       if (upstreamId !== undefined) {
         session.upstream.respond(upstreamId, r.error !== undefined ? { error: r.error } : { result: r.result });
@@ -203,8 +207,8 @@ export class McpEndpoint {
     session.begin(exchange, params);
     try {
       if (method === "tools/call") {
-        const out = await governToolCall(ctx, session, id, params);
-        exchange.finish(out.json);
+        const out = await governToolCall(ctx, session, id, params, exchange);
+        exchange.finish(out.json, out.status, out.headers);
         return;
       }
       const answer = await session.upstream.request(method, params, this.opts.requestTimeoutMs, (uid) => session.mapUpstreamId(id, uid));
@@ -231,6 +235,11 @@ export class McpEndpoint {
   ): PostExchange {
     const sessionId = randomBytes(16).toString("hex");
     const session = new Session(sessionId, principal, this.opts.ctx.agent.name, head.authorization);
+    // The response object (unlike the request) lives until answered, so the address is read here,
+    // once per session, not per message.
+    session.remoteIp = Buffer.from(res.getRemoteAddressAsText()).toString();
+    const caps = (request.params as { capabilities?: unknown } | undefined)?.capabilities;
+    if (caps !== null && typeof caps === "object" && !Array.isArray(caps)) session.clientCapabilities = caps as Record<string, unknown>;
     const listener: UpstreamListener = {
       onMessage: (m) => session.fromUpstream(redactNotification(this.opts.ctx, m)),
       onFatal: (reason) => {

@@ -6,7 +6,7 @@
  * notifications follow their progress token to the stream of the request that asked for them.
  */
 import type { Principal } from "../hooks.js";
-import type { JsonRpcId, JsonRpcNotification, JsonRpcRequest } from "./jsonrpc.js";
+import type { JsonRpcId, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from "./jsonrpc.js";
 import { ERR } from "./jsonrpc.js";
 import type { Upstream } from "../upstream/peer.js";
 import type { ClientStream, GetStream, PostExchange } from "./streams.js";
@@ -28,6 +28,12 @@ export class Session {
   private readonly clientToUpstream = new Map<JsonRpcId, number>();
   /** session-local id we gave an upstream request → the upstream's own id. */
   private readonly serverRequests = new Map<number, JsonRpcId>();
+  /** session-local id of a request Talon itself sent the client (elicitation for `confirm`) → its waiter. */
+  private readonly ownRequests = new Map<number, (answer: JsonRpcResponse) => void>();
+  /** `capabilities` the client declared in `initialize` (elicitation decides how `confirm` asks). */
+  clientCapabilities: Record<string, unknown> = {};
+  /** Remote address of the connection that initialized the session (`limit … by ip`). */
+  remoteIp = "";
   private nextServerRequestId = 1;
 
   /** Headers every answer in this session carries, built once. */
@@ -68,6 +74,44 @@ export class Session {
 
   get busy(): boolean {
     return this.inflight.size > 0;
+  }
+
+  /**
+   * Send the client a request of Talon's own (not the upstream's) on the stream of the call it is
+   * about, and wait for the answer. Rejects when no stream can carry it, or after `timeoutMs`.
+   */
+  requestClient(method: string, params: Record<string, unknown>, preferred: ClientStream | undefined, timeoutMs: number): Promise<JsonRpcResponse> {
+    const localId = this.nextServerRequestId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.ownRequests.delete(localId);
+        reject(new Error(`the client did not answer ${method} within ${Math.round(timeoutMs / 1000)} s`));
+      }, timeoutMs);
+      this.ownRequests.set(localId, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+      });
+      if (!this.deliver(JSON.stringify({ jsonrpc: "2.0", id: localId, method, params }), preferred)) {
+        clearTimeout(timer);
+        this.ownRequests.delete(localId);
+        reject(new Error(`the client has no open stream to receive ${method}`));
+      }
+    });
+  }
+
+  /** Hand a client answer to Talon's own waiter; false when the id is not one of ours. */
+  resolveOwn(answer: JsonRpcResponse): boolean {
+    if (typeof answer.id !== "number") return false;
+    const waiter = this.ownRequests.get(answer.id);
+    if (!waiter) return false;
+    this.ownRequests.delete(answer.id);
+    waiter(answer);
+    return true;
+  }
+
+  /** Write a notification of Talon's own (progress while a call is held) to a stream. */
+  notifyClient(method: string, params: Record<string, unknown>, preferred: ClientStream | undefined): boolean {
+    return this.deliver(JSON.stringify({ jsonrpc: "2.0", method, params }), preferred);
   }
 
   /** The upstream id of a client request, for cancellation. */
@@ -127,6 +171,8 @@ export class Session {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const [id, waiter] of this.ownRequests) waiter({ jsonrpc: "2.0", id, error: { code: ERR.SESSION, message: "session closed" } });
+    this.ownRequests.clear();
     this.getStream?.end();
     await this.upstream?.close();
   }

@@ -6,7 +6,7 @@
  * streaming costs nothing until it is needed. A GET opens the session's standing SSE stream.
  */
 import type { HttpResponse } from "uWebSockets.js";
-import { STATUS, type ResponseState } from "../server/http.js";
+import { STATUS, type ResponseState, type StatusCode } from "../server/http.js";
 
 /** Something a server→client message can be written to. */
 export interface ClientStream {
@@ -51,8 +51,11 @@ export class PostExchange implements ClientStream {
     return true;
   }
 
-  /** Send the answer and end the response. */
-  finish(json: string): void {
+  /**
+   * Send the answer and end the response. `status`/`extra` apply to a plain JSON answer only (a
+   * rate-limited call answers 429 with Retry-After); once upgraded to SSE the status is already 200.
+   */
+  finish(json: string, status: StatusCode = 200, extra?: readonly (readonly [string, string])[]): void {
     if (!this.open) return;
     this.state.done = true;
     this.res.cork(() => {
@@ -60,9 +63,10 @@ export class PostExchange implements ClientStream {
         this.res.end(`event: message\ndata: ${json}\n\n`);
         return;
       }
-      this.res.writeStatus(STATUS[200]);
+      this.res.writeStatus(STATUS[status]);
       this.res.writeHeader("Content-Type", "application/json");
       for (const [k, v] of this.headers) this.res.writeHeader(k, v);
+      if (extra) for (const [k, v] of extra) this.res.writeHeader(k, v);
       this.res.end(json);
     });
   }

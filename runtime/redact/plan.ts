@@ -6,7 +6,7 @@
  * resources, isError results too), `errors` (error.message, patterns only; error.data) and
  * `notifications` (server→client params).
  */
-import type { CompiledAgent, RedactionRuleSpec, RedactionScope, ToolClass } from "../hooks.js";
+import type { CompiledAgent, Principal, RedactionRuleSpec, RedactionScope, ToolClass } from "../hooks.js";
 import { detector } from "../helpers/detectors.js";
 import { refMatchesIgnoreCase } from "../helpers/glob.js";
 import { compileRegex } from "../helpers/regex.js";
@@ -25,9 +25,11 @@ export interface ToolRedaction {
   readonly errors: readonly WalkRule[];
   /** Span-only view of `errors` for `error.message`. */
   readonly errorMessage: readonly WalkRule[];
+  /** Some rule has a `when`: `forCall` must filter before use. */
+  readonly conditional: boolean;
 }
 
-const EMPTY: ToolRedaction = Object.freeze({ args: [], result: [], errors: [], errorMessage: [] });
+const EMPTY: ToolRedaction = Object.freeze({ args: [], result: [], errors: [], errorMessage: [], conditional: false });
 
 interface AgentRedaction {
   readonly compiled: readonly { spec: RedactionRuleSpec; rule: WalkRule; tools: readonly string[] | null }[];
@@ -60,7 +62,7 @@ function compileRule(spec: RedactionRuleSpec): WalkRule {
     }
     return detector(m.name) ?? WHOLE;
   });
-  return { id: spec.id, paths, matchers, method: spec.method };
+  return { id: spec.id, paths, matchers, method: spec.method, when: spec.when ?? null };
 }
 
 function agentRedaction(agent: CompiledAgent): AgentRedaction {
@@ -96,10 +98,41 @@ export function toolRedaction(agent: CompiledAgent, tool: string, toolClass: Too
     result: pick("result"),
     errors,
     errorMessage: errors.filter((r) => r.matchers.length > 0).map((r) => ({ ...r, paths: [] })),
+    conditional: applies.some((c) => c.rule.when !== null),
   };
   if (a.byTool.size >= MAX_CACHED_TOOLS) a.byTool.clear();
   a.byTool.set(key, t);
   return t;
+}
+
+/** The call a conditional rule is evaluated for (§5 roots). */
+export interface RedactionCall {
+  readonly principal: Principal;
+  readonly args: unknown;
+  readonly meta: unknown;
+  readonly now: number;
+  readonly tool: string;
+  readonly upstream: string;
+  readonly cls: ToolClass | null;
+}
+
+/**
+ * The rules of `t` whose `when` does not give false for this call (U fires redaction, §5). For
+ * the `args` scope `response` is undefined, so a condition over `result`/`response` is unknown
+ * there and the rule redacts. Unconditional plans are returned as they are (no allocation).
+ */
+export function forCall(t: ToolRedaction, call: RedactionCall, response: unknown): ToolRedaction {
+  if (!t.conditional) return t;
+  const keep = (r: WalkRule) => {
+    if (!r.when) return true;
+    try {
+      return r.when(call.principal, call.args, call.meta, call.now, call.tool, call.upstream, call.cls, response) !== 0;
+    } catch {
+      return true; // a throwing condition is unknown: redact (fail closed)
+    }
+  };
+  const errors = t.errors.filter(keep);
+  return { args: t.args.filter(keep), result: t.result.filter(keep), errors, errorMessage: t.errorMessage.filter(keep), conditional: false };
 }
 
 /** Redact `params.arguments`; returns the (possibly new) arguments. */

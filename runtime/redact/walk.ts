@@ -5,6 +5,7 @@
  * root comes back when nothing changed. Bounded by depth and visited nodes (past them it fails
  * closed: see `overLimit`); never throws on JSON.
  */
+import type { ConditionFn } from "../hooks.js";
 import { applySpan, applyWhole, METHOD_STRENGTH, REMOVED, type RedactMethod } from "./methods.js";
 import { jsonPointer, type PathSegment } from "./path.js";
 
@@ -25,6 +26,8 @@ export interface WalkRule {
   readonly paths: readonly (readonly PathSegment[])[];
   readonly matchers: readonly SpanFinder[];
   readonly method: RedactMethod;
+  /** The rule's compiled `when` (null = unconditional); plan.ts filters on it per call, the walker ignores it. */
+  readonly when?: ConditionFn | null;
 }
 
 /** One change, without the original value (§8.1). */

@@ -15,9 +15,17 @@ export interface AppOptions {
   readonly endpoints: ReadonlyMap<string, McpEndpoint>;
   readonly health: () => { ready: boolean; checks: Record<string, string> };
   readonly info: () => Record<string, unknown>;
+  /** More routes (the admin API), registered before the catch-all 404, behind the same guard. */
+  readonly routes?: (app: RouteTarget) => void;
 }
 
-type Handler = (res: HttpResponse, req: HttpRequest) => void;
+/** The part of a uWS app that route modules register on (handlers are wrapped by the guard). */
+export interface RouteTarget {
+  get(pattern: string, handler: Handler): unknown;
+  post(pattern: string, handler: Handler): unknown;
+}
+
+export type Handler = (res: HttpResponse, req: HttpRequest) => void;
 
 /** Wrap a handler with the DNS-rebinding guard (403 before anything else happens). */
 function guarded(guard: GuardConfig, handler: Handler): Handler {
@@ -59,6 +67,7 @@ export function createApp(opts: AppOptions): TemplatedApp {
   app.get("/ready", g(ready));
   app.get("/info", g((res) => ok(res, opts.info())));
   app.get("/version", g((res) => ok(res, opts.info())));
+  opts.routes?.({ get: (p, h) => app.get(p, g(h)), post: (p, h) => app.post(p, g(h)) });
   app.any(
     "/*",
     g((res, req) => {

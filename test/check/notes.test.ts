@@ -22,20 +22,23 @@ agent "a" {
   root w { path "/srv/w" access read }
 }
 `;
-    // Conditions on grant (line 8) and forbid (line 9) are evaluated: no note.
+    // Conditions on grant (line 8) and forbid (line 9) are evaluated, and approve, confirm, limit,
+    // idempotent and block (lines 10-16) are enforced by the runtime: no note. The `detect()` in the
+    // block condition is not evaluated yet (unknown, so the block fires): noted.
     const notes = diagnostics(src).filter((d) => d.code === "TAL1101");
     expect(notes.map((d) => `${d.span.line} ${d.message}`)).toEqual([
-      "6 mode `passthrough`/`shadow` is carried in the bundle but not enforced by this runtime yet; the agent is enforced as in `intercept` mode",
-      "10 `approve` is carried in the bundle but not enforced by this runtime yet; calls it applies to are denied with `approval_unavailable`",
-      "11 `confirm` is carried in the bundle but not enforced by this runtime yet; calls it applies to are denied with `confirm_unavailable`",
-      "14 rate limiting (`limit`) is carried in the bundle but not enforced by this runtime yet; calls are not rate limited",
-      "15 idempotency (`idempotent`) is carried in the bundle but not enforced by this runtime yet; duplicate calls are forwarded again",
-      "16 response blocking (`block response`) is carried in the bundle but not enforced by this runtime yet; responses are not inspected",
+      "6 mode `shadow` is carried in the bundle but not enforced by this runtime yet; the agent is enforced as in `intercept` mode",
+      "16 `detect(…)` in a condition is carried in the bundle but not enforced by this runtime yet; it is unknown at run time (fires forbid, approve, confirm, block and redact; never grants)",
       "17 evidence capture of responses is carried in the bundle but not enforced by this runtime yet; records hold the redaction report, not response bodies",
       "18 `compliance` is carried in the bundle but not enforced by this runtime yet; retention and framework profiles are not applied",
       "19 virtual roots (`root`, `deny path`) is carried in the bundle but not enforced by this runtime yet; path arguments are not checked",
     ]);
     expect(notes.every((d) => d.severity === "note")).toBe(true);
+  });
+
+  test("passthrough mode and redact conditions are enforced: no note", () => {
+    const src = `${PRELUDE}agent "a" {\n  upstream "https://x"\n  mode passthrough\n  tool t { class read }\n  grant anyone read on t\n  redact a with redact_full when args.x == 1\n}\n`;
+    expect(diagnostics(src).filter((d) => d.code === "TAL1101")).toEqual([]);
   });
 
   test("a plain policy gets no notes", () => {

@@ -24,11 +24,9 @@ describe("redact checks (LANGUAGE.md 8.1)", () => {
     expect(d!.message).toBe("rules x, y overlap on `a.b`; `redact_full` applies");
   });
 
-  it("TAL1101: a condition on redact is noted (it redacts unconditionally until conditions are evaluated there)", () => {
-    const notes = codes(agent("  redact a with redact_full when args.x == 1\n"), "TAL1101");
-    expect(notes.map((d) => d.message)).toEqual([
-      "a condition on `redact` is carried in the bundle but not enforced by this runtime yet; the rule redacts unconditionally (an unknown condition redacts)",
-    ]);
+  it("a condition on redact is enforced (compiled to a ConditionFn): no TAL1101 note", () => {
+    expect(codes(agent("  redact a with redact_full when args.x == 1\n"), "TAL1101")).toEqual([]);
+    expect(codes(agent("  redact a with redact_full when result.kind == \"person\"\n"), "TAL0407")).toEqual([]);
   });
 
   it("TAL0103: a matching regex RE2 cannot run is an error at the regex", () => {

@@ -141,3 +141,25 @@ agent "everything" {
 }
 `;
 }
+
+/** Poll until `f` returns something other than undefined (the server works on its own schedule). */
+export async function eventually<T>(f: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`nothing came within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Call the admin API of a running Talon with an admin bearer token (GET without a body, POST with one). */
+export async function adminCall(talon: RunningTalon, token: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`http://127.0.0.1:${talon.port}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text === "" ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}

@@ -12,11 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from "@modelcontextprotocol/client";
 import { startHttpServer, ZENDESK_UPSTREAM } from "../fixtures/spawn-server.js";
-import { auditJson, buildPolicy, connectV1, ROOT, startTalon, TALON, tempDir, type RunningTalon } from "./harness.js";
+import { adminCall, auditJson, buildPolicy, connectV1, eventually, ROOT, startTalon, TALON, tempDir, type RunningTalon } from "./harness.js";
 
 const EXAMPLE = join(ROOT, "examples/zendesk-vendor-proxy");
 const POLICY = readFileSync(join(EXAMPLE, "zendesk-vendor-proxy.talon"), "utf8");
-const TOKENS = { ZENDESK_AI_TOKEN: "zd-token-for-tests", INTERCOM_TOKEN: "ic-token-for-tests", TALON_REDACTION_KEY: "zd-redaction-key-for-tests" };
+const TOKENS = {
+  ZENDESK_AI_TOKEN: "zd-token-for-tests",
+  INTERCOM_TOKEN: "ic-token-for-tests",
+  TALON_REDACTION_KEY: "zd-redaction-key-for-tests",
+  TALON_ADMIN_TOKEN: "zd-admin-token-for-tests",
+};
 const hmac = (v: string) => "sha256:" + createHmac("sha256", TOKENS.TALON_REDACTION_KEY).update(JSON.stringify(v)).digest("hex");
 
 type Ticket = { id: number; subject: string; description: string; requester: { email: string; phone: string } };
@@ -105,20 +110,40 @@ function scenario(name: string, setup: () => Promise<{ talon: RunningTalon; bund
       await expect(connectV1(env.talon.url, undefined)).rejects.toThrow(/401|authentication required/i);
     });
 
-    it("evaluates the oversight condition: a routine update goes through, an urgent one or one without impact fails closed", async () => {
+    it("holds an update the oversight rule applies to until a human decides; a routine update goes through", async () => {
       const client = await connectV1(env.talon.url, TOKENS.ZENDESK_AI_TOKEN);
       // `args.priority == 'urgent' || args.impact > 500` is false: the approval does not apply.
       const routine = await client.callTool({ name: "zendesk_ticket_update", arguments: { id: 45231, priority: "low", impact: 3 } });
       expect(routine.isError).toBeFalsy();
       expect(env.counts().update_ticket).toBe(1);
-      // True, and unknown (no `impact`: omitting a field must not skip oversight), both need an approval.
-      const denial = async (args: Record<string, unknown>) => {
-        const err = await expectDenied(client.callTool({ name: "zendesk_ticket_update", arguments: args }), /zd-oversight/);
-        expect(err.data).toMatchObject({ reason: "approval_unavailable", rules: ["zd-oversight"] });
-      };
-      await denial({ id: 45231, priority: "urgent", impact: 3 });
-      await denial({ id: 45231, priority: "low" });
+      const pendingFor = (priority: string) =>
+        eventually(async () => {
+          const r = await adminCall(env.talon, TOKENS.TALON_ADMIN_TOKEN, "/admin/v1/approvals?status=pending");
+          return (r.json.approvals as { id: string; args: { priority?: string }; ruleIds: string[]; teams: string[] }[]).find((a) => a.args.priority === priority);
+        });
+      // True: held (the request stays open) until the support lead approves; then it runs once.
+      const progress: unknown[] = [];
+      const urgent = client.callTool({ name: "zendesk_ticket_update", arguments: { id: 45231, priority: "urgent", impact: 3 } }, undefined, {
+        onprogress: (p) => progress.push(p),
+        resetTimeoutOnProgress: true,
+        timeout: 30_000,
+      });
+      const req = await pendingFor("urgent");
+      expect(req).toMatchObject({ ruleIds: ["zd-oversight"], teams: ["approvers"] });
       expect(env.counts().update_ticket).toBe(1);
+      const ok = await adminCall(env.talon, TOKENS.TALON_ADMIN_TOKEN, `/admin/v1/approvals/${req.id}/approve`, { approver: "support-lead@acme.example" });
+      expect(ok.status).toBe(200);
+      expect((await urgent).isError).toBeFalsy();
+      expect(progress.length).toBeGreaterThan(0);
+      expect(env.counts().update_ticket).toBe(2);
+      // Unknown (no `impact`: omitting a field must not skip oversight) is held too; denied here.
+      const missing = client.callTool({ name: "zendesk_ticket_update", arguments: { id: 45231, priority: "low" } }, undefined, { timeout: 30_000 });
+      const req2 = await pendingFor("low");
+      const no = await adminCall(env.talon, TOKENS.TALON_ADMIN_TOKEN, `/admin/v1/approvals/${req2.id}/deny`, { approver: "support-lead@acme.example" });
+      expect(no.status).toBe(200);
+      const err = await expectDenied(missing, /denied/);
+      expect(err.data).toMatchObject({ reason: "approval_denied", rules: ["zd-oversight"] });
+      expect(env.counts().update_ticket).toBe(2);
       await client.close();
     });
 
@@ -137,15 +162,17 @@ function scenario(name: string, setup: () => Promise<{ talon: RunningTalon; bund
 
     it("records one evidence entry per tools/call, allowed or denied", async () => {
       const records = auditJson(env.talon.data);
-      // Calls made above: 1 allowed search, 4 denials, 1 boundary denial, 1 allowed update, 2 approval denials.
+      // Calls made above: 1 allowed search, 4 denials, 1 boundary denial, a routine and an approved update, 1 approval denied.
       expect(records.length).toBe(9);
       expect(records.filter((r) => r.decision === "allow").map((r) => [r.tool, r.upstreamTool, r.outcome])).toEqual([
         ["zendesk_ticket_search", "ticket_search", "ok"],
         ["zendesk_ticket_update", "update_ticket", "ok"],
+        ["zendesk_ticket_update", "update_ticket", "ok"],
       ]);
+      expect(records.find((r) => r.approval !== undefined)).toMatchObject({ approval: { status: "executed", approvers: ["support-lead@acme.example"] } });
       const denied = records.filter((r) => r.decision === "deny");
       expect(denied.map((r) => r.tool).sort()).toEqual(
-        ["ZENDESK_ADMIN_PURGE", "export_all", "zendesk_admin_purge", "zendesk_ticket_read", "zendesk_ticket_update", "zendesk_ticket_update", "zendesk_user_delete"].sort(),
+        ["ZENDESK_ADMIN_PURGE", "export_all", "zendesk_admin_purge", "zendesk_ticket_read", "zendesk_ticket_update", "zendesk_user_delete"].sort(),
       );
       for (const r of records) {
         expect(r.agent).toBe("zendesk-vendor-proxy");

@@ -70,9 +70,9 @@ describe("decisions are preallocated and frozen", () => {
     const intercom = principalFor(policy, "intercom");
     expect(z.decide("ZENDESK_ADMIN_x", intercom, {}).message).toBe('tool "ZENDESK_ADMIN_x" is forbidden by rule zd-forbidden: destructive or bulk operation');
     expect(z.decide("zendesk_ticket_search", intercom, {}).message).toBe("denied by default (outside_boundary): the tool is outside this client's allowed tools");
-    expect(z.decide("zendesk_ticket_update", principalFor(policy, "support-bot"), {}).message).toBe(
-      "approval by team support required by rule zd-oversight, which this runtime cannot collect yet; denied",
-    );
+    const pending = z.decide("zendesk_ticket_update", principalFor(policy, "support-bot"), {});
+    expect(pending).toMatchObject({ effect: "pending", reason: "approval_required", message: "approval by team support required by rule zd-oversight", upstream: "update_ticket", confirm: null });
+    expect(pending.approval).toEqual({ ruleIds: ["zd-oversight"], teams: ["support"], approvers: ["lead@acme.example"], quorum: 1, timeoutMs: 900000, wait: "hold" });
   });
 
   test("a tool name that is not a string is denied, not thrown on", () => {

@@ -1,9 +1,12 @@
 /**
  * Invariant: nothing in a condition is dropped silently. The parts of §5 the bundle cannot
- * evaluate yet are unknown at run time — which fires forbid, approve and confirm and never
- * grants (fail closed) — and each gets one TAL1101 note per agent: `matches` with a detector or
+ * evaluate yet are unknown at run time — which fires forbid, approve, confirm, `block response`
+ * and `redact` and never grants (fail closed) — and each gets one TAL1101 note per agent: `matches` with a detector or
  * with a regex that is not provably backtracking-safe (the linear-time engine is not available to
  * conditions in the bundle yet), `detect(…)`, `args_hash()`, and `caller.attrs` / `caller.claims`.
+ * Block and redact conditions count too: the bundle evaluates them (`ConditionFn`), so a
+ * `block response when detect(response, jwt)` withholds every response until detectors exist in
+ * conditions (the linear-time regex engine they need is the runtime's, not the bundle's).
  * Codes: TAL1101.
  */
 import { isBacktrackingSafe } from "../../../runtime/helpers/regex.js";
@@ -38,14 +41,14 @@ export const checkConditionSupport: CheckRule = {
     for (const agent of ctx.program.agents) {
       const first = new Map<Part, Span>();
       for (const { node: rule } of agent.rules) {
-        if (!("cond" in rule) || rule.cond === undefined || rule.kind === "redact" || rule.kind === "block") continue;
+        if (!("cond" in rule) || rule.cond === undefined) continue;
         walk(rule.cond.expr, (e) => {
           for (const p of PARTS) if (!first.has(p) && p.hit(e)) first.set(p, e.span);
         });
       }
       for (const p of PARTS) {
         const span = first.get(p);
-        if (span) ctx.diags.report("TAL1101", span, { args: { feature: p.feature, detail: "; it is unknown at run time (fires forbid, approve and confirm; never grants)" } });
+        if (span) ctx.diags.report("TAL1101", span, { args: { feature: p.feature, detail: "; it is unknown at run time (fires forbid, approve, confirm, block and redact; never grants)" } });
       }
     }
   },

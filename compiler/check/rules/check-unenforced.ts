@@ -1,10 +1,9 @@
 /**
  * Invariant: nothing declared is dropped silently. Every feature this compiler carries in the IR
  * but the runtime does not enforce yet gets exactly one TAL1101 note per agent (at its first use),
- * and the notes go into `manifest.json` for operators. Where ignoring a feature would let calls
- * through unchecked, the bundle fails closed instead, and the note says how:
- * - an applicable `approve` denies with `approval_unavailable`, an applicable `confirm` with
- *   `confirm_unavailable` (a rule applies when its condition is true or unknown, §5).
+ * and the notes go into `manifest.json` for operators. `approve`, `confirm`, `limit`, `idempotent`,
+ * `block response`, redact conditions and mode `passthrough` are enforced (the bundle exports them
+ * and the runtime applies them), so they get no note; mode `shadow` still does.
  * Conditions themselves are evaluated (both engines); the parts of them that are not yet are noted
  * by `check-condition-support.ts`.
  * Codes: TAL1101.
@@ -34,16 +33,6 @@ const rule = (kind: Rule["kind"]) => (a: MergedAgent) => firstRule(a, (r) => r.k
 
 /** The features, in the order their notes are reported. */
 const FEATURES: readonly Feature[] = [
-  { feature: "`approve`", detail: "; calls it applies to are denied with `approval_unavailable`", find: rule("approve") },
-  { feature: "`confirm`", detail: "; calls it applies to are denied with `confirm_unavailable`", find: rule("confirm") },
-  {
-    feature: "a condition on `redact`",
-    detail: "; the rule redacts unconditionally (an unknown condition redacts)",
-    find: (a) => firstRule(a, (r) => r.kind === "redact" && r.cond !== undefined),
-  },
-  { feature: "rate limiting (`limit`)", detail: "; calls are not rate limited", find: rule("limit") },
-  { feature: "idempotency (`idempotent`)", detail: "; duplicate calls are forwarded again", find: rule("idempotent") },
-  { feature: "response blocking (`block response`)", detail: "; responses are not inspected", find: rule("block") },
   { feature: "`compliance`", detail: "; retention and framework profiles are not applied", find: item("compliance") },
   {
     feature: "evidence capture of responses",
@@ -52,9 +41,9 @@ const FEATURES: readonly Feature[] = [
   },
   { feature: "`tls`", detail: "; the listener does not take its TLS settings from the policy", find: item("tls") },
   {
-    feature: "mode `passthrough`/`shadow`",
+    feature: "mode `shadow`",
     detail: "; the agent is enforced as in `intercept` mode",
-    find: (a) => firstItem(a, (i) => i.kind === "mode" && i.value !== "intercept"),
+    find: (a) => firstItem(a, (i) => i.kind === "mode" && i.value === "shadow"),
   },
   {
     feature: "virtual roots (`root`, `deny path`)",

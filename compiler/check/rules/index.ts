@@ -14,12 +14,15 @@ import { checkConditionSupport } from "./check-condition-support.js";
 import { checkConditionType } from "./check-condition-type.js";
 import { checkExprSize } from "./check-expr-size.js";
 import { checkGrants } from "./check-grants.js";
+import { checkIdempotency } from "./check-idempotency.js";
 import { checkLimits } from "./check-limits.js";
+import { checkOversight } from "./check-oversight.js";
 import { checkRedact } from "./check-redact.js";
 import { checkReferences } from "./check-references.js";
 import { checkRuleIds } from "./check-rule-ids.js";
 import { checkQuantifierDepth } from "./check-quantifier-depth.js";
 import { checkSecrets } from "./check-secrets.js";
+import { checkTests } from "./check-tests.js";
 import { checkTimeZones } from "./check-time-zones.js";
 import { checkToolExposures } from "./check-tool-exposures.js";
 import { checkToolNames } from "./check-tool-names.js";
@@ -39,6 +42,8 @@ export const CHECK_RULES: readonly CheckRule[] = [
   checkAnonymous,
   checkApprovals,
   checkLimits,
+  checkOversight,
+  checkIdempotency,
   checkRedact,
   checkRuleIds,
   checkExprSize,
@@ -50,4 +55,5 @@ export const CHECK_RULES: readonly CheckRule[] = [
   checkTimeZones,
   checkUnenforced,
   checkConditionSupport,
+  checkTests,
 ];
