@@ -4,12 +4,14 @@
  * `stop()`; a test that forgets gets its processes killed at exit.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { startHttpServer, type RunningServer } from "../fixtures/spawn-server.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const TALONC = join(ROOT, "dist/compiler/cli/talonc.js");
@@ -162,4 +164,53 @@ export async function adminCall(talon: RunningTalon, token: string, path: string
   });
   const text = await res.text();
   return { status: res.status, json: text === "" ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+/** The McpError a call fails with; fails the test when the call succeeds or fails another way. */
+export async function mcpError(p: Promise<unknown>): Promise<McpError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof McpError)) throw new Error(`expected the call to fail with an McpError, got ${err === undefined ? "a result" : String(err)}`);
+  return err;
+}
+
+export interface GovernedUpstream {
+  readonly talon: RunningTalon;
+  readonly upstream: RunningServer;
+  /** The upstream's own per-tool call counts. */
+  counts(): Record<string, number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * An example upstream as one HTTP process (one state and one set of counters for every session;
+ * over stdio each session would get its own child), and a bundle built from `policyFor(url)` in
+ * front of it.
+ */
+export async function talonOverHttpUpstream(
+  script: string,
+  countsEnv: string,
+  policyFor: (upstreamUrl: string) => string,
+  env: Record<string, string>,
+): Promise<GovernedUpstream> {
+  const countsFile = join(tempDir("talon-counts-"), "counts.json");
+  const upstream = await startHttpServer(script, [], { [countsEnv]: countsFile });
+  try {
+    const { bundle } = buildPolicy({ "policy.talon": policyFor(`http://127.0.0.1:${upstream.port}/mcp`) });
+    const talon = await startTalon(bundle, { env });
+    return {
+      talon,
+      upstream,
+      counts: () => JSON.parse(readFileSync(countsFile, "utf8")) as Record<string, number>,
+      async stop() {
+        await talon.stop();
+        await upstream.stop();
+      },
+    };
+  } catch (err) {
+    await upstream.stop();
+    throw err;
+  }
 }

@@ -12,13 +12,11 @@
  * - `block response`; passthrough mode recording what intercept would do.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { ElicitRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHttpServer, ZENDESK_UPSTREAM, type RunningServer } from "../fixtures/spawn-server.js";
-import { adminCall, auditJson, buildPolicy, connectV1, eventually, rawPost, startTalon, TALON, tempDir, type RunningTalon } from "./harness.js";
+import { ZENDESK_UPSTREAM } from "../fixtures/spawn-server.js";
+import { adminCall, auditJson, connectV1, eventually, mcpError, rawPost, talonOverHttpUpstream, TALON, type GovernedUpstream, type RunningTalon } from "./harness.js";
 
 const TOKENS = { TOKEN_A: "token-a-for-tests", TOKEN_B: "token-b-for-tests", TALON_ADMIN_TOKEN: "admin-token-for-tests" };
 const LEAD = "lead@acme.example";
@@ -53,15 +51,6 @@ agent "ob" {
 
 type Counts = Record<string, number>;
 
-async function denied(p: Promise<unknown>): Promise<McpError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(McpError);
-  return err as McpError;
-}
-
 function talonCli(args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [TALON, ...args], { encoding: "utf8" });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
@@ -70,27 +59,23 @@ function talonCli(args: string[]): { status: number; stdout: string; stderr: str
 const admin = (talon: RunningTalon, path: string, body?: unknown) => adminCall(talon, TOKENS.TALON_ADMIN_TOKEN, path, body);
 
 describe("obligations through a running bundle (intercept)", () => {
+  let env: GovernedUpstream;
   let talon: RunningTalon;
-  let upstream: RunningServer;
-  let countsFile: string;
-  const counts = (): Counts => JSON.parse(readFileSync(countsFile, "utf8")) as Counts;
+  const counts = (): Counts => env.counts();
 
   beforeAll(async () => {
-    countsFile = join(tempDir("talon-counts-"), "counts.json");
-    upstream = await startHttpServer(ZENDESK_UPSTREAM, [], { ZENDESK_UPSTREAM_COUNTS_FILE: countsFile });
-    const { bundle } = buildPolicy({ "ob.talon": policy("intercept", `http://127.0.0.1:${upstream.port}/mcp`) });
-    talon = await startTalon(bundle, { env: TOKENS });
+    env = await talonOverHttpUpstream(ZENDESK_UPSTREAM, "ZENDESK_UPSTREAM_COUNTS_FILE", (url) => policy("intercept", url), TOKENS);
+    talon = env.talon;
   }, 60_000);
   afterAll(async () => {
-    await talon?.stop();
-    await upstream?.stop();
+    await env?.stop();
   });
 
   it("withholds a response a block rule fires on", async () => {
     const client = await connectV1(talon.url, TOKENS.TOKEN_A);
     const open = await client.callTool({ name: "read", arguments: { id: 45232 } });
     expect(open.isError).toBeFalsy();
-    const blocked = await denied(client.callTool({ name: "read", arguments: { id: 45233 } }));
+    const blocked = await mcpError(client.callTool({ name: "read", arguments: { id: 45233 } }));
     expect(blocked.data).toMatchObject({ reason: "blocked", rules: ["big-impact"] });
     expect(JSON.stringify(blocked)).not.toMatch(/Lyon/);
     await client.close();
@@ -133,7 +118,7 @@ describe("obligations through a running bundle (intercept)", () => {
   it("ends a held call when an approver denies it, and when it times out", async () => {
     const client = await connectV1(talon.url, TOKENS.TOKEN_A);
     const before = counts().update_ticket ?? 0;
-    const call = denied(client.callTool({ name: "update", arguments: { id: 45232, status: "closed" } }, undefined, { timeout: 30_000 }));
+    const call = mcpError(client.callTool({ name: "update", arguments: { id: 45232, status: "closed" } }, undefined, { timeout: 30_000 }));
     const req = await eventually(async () => {
       const items = (await admin(talon, "/admin/v1/approvals?status=pending")).json.approvals as { id: string; args: { id?: number } }[] | undefined;
       return items?.find((a) => a.args.id === 45232);
@@ -144,7 +129,7 @@ describe("obligations through a running bundle (intercept)", () => {
     expect(err.data).toMatchObject({ reason: "approval_denied", rules: ["hold"] });
     expect(err.message).toMatch(/not today/);
 
-    const timeout = await denied(client.callTool({ name: "update", arguments: { id: 45234, status: "solved" } }, undefined, { timeout: 30_000 }));
+    const timeout = await mcpError(client.callTool({ name: "update", arguments: { id: 45234, status: "solved" } }, undefined, { timeout: 30_000 }));
     expect(timeout.data).toMatchObject({ reason: "approval_timeout", rules: ["hold-short"] });
     expect(counts().update_ticket ?? 0).toBe(before);
     await client.close();
@@ -153,7 +138,7 @@ describe("obligations through a running bundle (intercept)", () => {
   it("defers an approval: pending id at once, approved with the CLI, the retry runs once", async () => {
     const client = await connectV1(talon.url, TOKENS.TOKEN_A);
     const args = { user_id: "u-1003" };
-    const first = await denied(client.callTool({ name: "delete", arguments: args }));
+    const first = await mcpError(client.callTool({ name: "delete", arguments: args }));
     const data = first.data as { reason: string; approvalId: string };
     expect(data.reason).toBe("approval_required");
     expect(data.approvalId).toMatch(/^apr_[0-9a-f]{24}$/);
@@ -166,11 +151,11 @@ describe("obligations through a running bundle (intercept)", () => {
     expect(approved.status, approved.stderr).toBe(0);
 
     // Other arguments cannot ride on the approval.
-    const other = await denied(client.callTool({ name: "delete", arguments: { user_id: "u-1000" }, _meta: { "talon/approval": data.approvalId } }));
+    const other = await mcpError(client.callTool({ name: "delete", arguments: { user_id: "u-1000" }, _meta: { "talon/approval": data.approvalId } }));
     expect(other.data).toMatchObject({ reason: "approval_required" });
     const ran = await client.callTool({ name: "delete", arguments: args, _meta: { "talon/approval": data.approvalId } });
     expect(ran.isError).toBeFalsy();
-    const twice = await denied(client.callTool({ name: "delete", arguments: args, _meta: { "talon/approval": data.approvalId } }));
+    const twice = await mcpError(client.callTool({ name: "delete", arguments: args, _meta: { "talon/approval": data.approvalId } }));
     expect(twice.data).toMatchObject({ reason: "duplicate" });
     expect(counts().user_delete).toBe(1);
     await client.close();
@@ -223,7 +208,7 @@ describe("obligations through a running bundle (intercept)", () => {
 
     const keyed = { "talon/idempotency-key": "op-77" };
     await client.callTool({ name: "update", arguments: { id: 45237, comment: "one" }, _meta: keyed });
-    const conflict = await denied(client.callTool({ name: "update", arguments: { id: 45237, comment: "two" }, _meta: keyed }));
+    const conflict = await mcpError(client.callTool({ name: "update", arguments: { id: 45237, comment: "two" }, _meta: keyed }));
     expect(conflict.code).toBe(-32602);
     expect(conflict.data).toMatchObject({ reason: "idempotency_conflict", rules: ["update-once"] });
     expect(counts().update_ticket).toBe(before + 3);
@@ -245,7 +230,7 @@ describe("obligations through a running bundle (intercept)", () => {
     const ok = await client.callTool({ name: "purge", arguments: {} });
     expect(ok.isError).toBeFalsy();
     expect(asked[0]).toMatch(/purge/);
-    const no = await denied(client.callTool({ name: "purge", arguments: {} }));
+    const no = await mcpError(client.callTool({ name: "purge", arguments: {} }));
     expect(no.data).toMatchObject({ reason: "confirm_declined", rules: ["confirm-purge"] });
     expect(counts().admin_purge).toBe(before + 1);
     const recs = auditJson(talon.data, ["--tool", "purge"]);
@@ -256,13 +241,13 @@ describe("obligations through a running bundle (intercept)", () => {
   it("confirms with a single-use token bound to the call when the client cannot elicit", async () => {
     const client = await connectV1(talon.url, TOKENS.TOKEN_B);
     const before = counts().admin_purge ?? 0;
-    const first = await denied(client.callTool({ name: "purge", arguments: {} }));
+    const first = await mcpError(client.callTool({ name: "purge", arguments: {} }));
     const token = (first.data as { confirmToken: string }).confirmToken;
     expect(first.data).toMatchObject({ reason: "confirm_required", rules: ["confirm-purge"] });
     expect(token).toMatch(/^ct_[0-9a-f]{64}$/);
     const ok = await client.callTool({ name: "purge", arguments: {}, _meta: { "talon/confirm": token } });
     expect(ok.isError).toBeFalsy();
-    const reused = await denied(client.callTool({ name: "purge", arguments: {}, _meta: { "talon/confirm": token } }));
+    const reused = await mcpError(client.callTool({ name: "purge", arguments: {}, _meta: { "talon/confirm": token } }));
     expect(reused.data).toMatchObject({ reason: "confirm_required" });
     expect(counts().admin_purge).toBe(before + 1);
     await client.close();
@@ -270,20 +255,16 @@ describe("obligations through a running bundle (intercept)", () => {
 });
 
 describe("passthrough mode", () => {
+  let env: GovernedUpstream;
   let talon: RunningTalon;
-  let upstream: RunningServer;
-  let countsFile: string;
-  const counts = (): Counts => JSON.parse(readFileSync(countsFile, "utf8")) as Counts;
+  const counts = (): Counts => env.counts();
 
   beforeAll(async () => {
-    countsFile = join(tempDir("talon-counts-"), "counts.json");
-    upstream = await startHttpServer(ZENDESK_UPSTREAM, [], { ZENDESK_UPSTREAM_COUNTS_FILE: countsFile });
-    const { bundle } = buildPolicy({ "ob.talon": policy("passthrough", `http://127.0.0.1:${upstream.port}/mcp`) });
-    talon = await startTalon(bundle, { env: TOKENS });
+    env = await talonOverHttpUpstream(ZENDESK_UPSTREAM, "ZENDESK_UPSTREAM_COUNTS_FILE", (url) => policy("passthrough", url), TOKENS);
+    talon = env.talon;
   }, 60_000);
   afterAll(async () => {
-    await talon?.stop();
-    await upstream?.stop();
+    await env?.stop();
   });
 
   it("blocks nothing and records what intercept would have done", async () => {

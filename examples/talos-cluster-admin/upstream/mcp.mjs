@@ -13,12 +13,13 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 // zod comes with the SDK (its dependency and peer dependency); McpServer schemas are zod schemas.
 import { z } from 'zod';
+import { counted } from '../../shared/tool-results.mjs';
 import { APPLY_MODES, ClusterError } from './cluster.mjs';
 
 /**
  * @typedef {import('./cluster.mjs').Cluster} Cluster
- * @typedef {import('./counters.mjs').CallCounters} CallCounters
  * @typedef {import('./counters.mjs').ToolName} ToolName
+ * @typedef {import('../../shared/counters.mjs').CallCounters<ToolName>} CallCounters
  */
 
 /** Server name and version announced in `initialize`. */
@@ -33,41 +34,6 @@ const tailLines = z.number().int().min(1).max(1000);
 /** Per-node results: the node plus tool-specific fields (kept open; the tools document them). */
 const perNode = z.array(z.looseObject({ node: z.string() }));
 
-/**
- * A successful tool result: structured content plus its JSON text mirror.
- * @param {Record<string, unknown>} value
- */
-function ok(value) {
-  return { content: [{ type: /** @type {const} */ ('text'), text: JSON.stringify(value) }], structuredContent: value };
-}
-
-/**
- * A tool-level failure (`isError: true`), which the model gets to see and react to.
- * @param {string} message
- */
-function failure(message) {
-  return { content: [{ type: /** @type {const} */ ('text'), text: message }], isError: true };
-}
-
-/**
- * Wraps a tool body: counts the call first, and turns a ClusterError into an error result.
- * @template A
- * @param {CallCounters} counters
- * @param {ToolName} name
- * @param {(args: A) => Record<string, unknown>} body
- * @returns {(args: A) => Promise<ReturnType<typeof ok> | ReturnType<typeof failure>>}
- */
-function counted(counters, name, body) {
-  return async (args) => {
-    counters.record(name);
-    try {
-      return ok(body(args));
-    } catch (err) {
-      if (err instanceof ClusterError) return failure(err.message);
-      throw err;
-    }
-  };
-}
 
 const READ = { readOnlyHint: true, openWorldHint: false };
 const DESTRUCTIVE = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false };
@@ -89,7 +55,7 @@ export function createTalosServer({ cluster, counters }) {
     inputSchema: { nodes: nodeRefs.optional() },
     outputSchema: { client: z.object({ tag: z.string(), arch: z.string() }), nodes: perNode },
     annotations: READ,
-  }, counted(counters, 'talos_version', ({ nodes }) => cluster.version(nodes)));
+  }, counted(counters, 'talos_version', ClusterError, ({ nodes }) => cluster.version(nodes)));
 
   server.registerTool('talos_system_stats', {
     title: 'System stats',
@@ -97,7 +63,7 @@ export function createTalosServer({ cluster, counters }) {
     inputSchema: { nodes: nodeRefs.optional() },
     outputSchema: { nodes: perNode },
     annotations: READ,
-  }, counted(counters, 'talos_system_stats', ({ nodes }) => cluster.systemStats(nodes)));
+  }, counted(counters, 'talos_system_stats', ClusterError, ({ nodes }) => cluster.systemStats(nodes)));
 
   server.registerTool('talos_list_containers', {
     title: 'List containers',
@@ -105,7 +71,7 @@ export function createTalosServer({ cluster, counters }) {
     inputSchema: { nodes: nodeRefs.optional(), namespace: z.enum(['system', 'k8s']).optional() },
     outputSchema: { namespace: z.enum(['system', 'k8s']), nodes: perNode },
     annotations: READ,
-  }, counted(counters, 'talos_list_containers', ({ nodes, namespace }) => cluster.listContainers(nodes, namespace ?? 'system')));
+  }, counted(counters, 'talos_list_containers', ClusterError, ({ nodes, namespace }) => cluster.listContainers(nodes, namespace ?? 'system')));
 
   server.registerTool('talos_service_logs', {
     title: 'Service logs',
@@ -113,7 +79,7 @@ export function createTalosServer({ cluster, counters }) {
     inputSchema: { node: z.string().describe('Node IP or hostname'), service: z.string(), tail_lines: tailLines.optional() },
     outputSchema: { node: z.string(), service: z.string(), lines: z.array(z.string()) },
     annotations: READ,
-  }, counted(counters, 'talos_service_logs', ({ node, service, tail_lines }) => cluster.serviceLogs(node, service, tail_lines ?? 50)));
+  }, counted(counters, 'talos_service_logs', ClusterError, ({ node, service, tail_lines }) => cluster.serviceLogs(node, service, tail_lines ?? 50)));
 
   server.registerTool('talos_etcd_status', {
     title: 'etcd status',
@@ -121,7 +87,7 @@ export function createTalosServer({ cluster, counters }) {
     inputSchema: { nodes: nodeRefs.optional() },
     outputSchema: { members: z.array(z.object({ id: z.string(), hostname: z.string() })), nodes: perNode },
     annotations: READ,
-  }, counted(counters, 'talos_etcd_status', ({ nodes }) => cluster.etcdStatus(nodes)));
+  }, counted(counters, 'talos_etcd_status', ClusterError, ({ nodes }) => cluster.etcdStatus(nodes)));
 
   server.registerTool('talos_dmesg', {
     title: 'Kernel messages',
@@ -129,7 +95,7 @@ export function createTalosServer({ cluster, counters }) {
     inputSchema: { nodes: nodeRefs.optional(), tail_lines: tailLines.optional() },
     outputSchema: { nodes: perNode },
     annotations: READ,
-  }, counted(counters, 'talos_dmesg', ({ nodes, tail_lines }) => cluster.dmesg(nodes, tail_lines ?? 100)));
+  }, counted(counters, 'talos_dmesg', ClusterError, ({ nodes, tail_lines }) => cluster.dmesg(nodes, tail_lines ?? 100)));
 
   server.registerTool('talos_kubeconfig', {
     title: 'Admin kubeconfig',
@@ -137,7 +103,7 @@ export function createTalosServer({ cluster, counters }) {
     inputSchema: { nodes: nodeRefs.optional() },
     outputSchema: { node: z.string(), context: z.string(), kubeconfig: z.string() },
     annotations: READ,
-  }, counted(counters, 'talos_kubeconfig', ({ nodes }) => cluster.kubeconfig(nodes)));
+  }, counted(counters, 'talos_kubeconfig', ClusterError, ({ nodes }) => cluster.kubeconfig(nodes)));
 
   server.registerTool('talos_reboot', {
     title: 'Reboot nodes',
@@ -145,7 +111,7 @@ export function createTalosServer({ cluster, counters }) {
     inputSchema: { nodes: targetNodes, mode: z.enum(['default', 'powercycle']).optional(), dry_run: dryRun.optional() },
     outputSchema: { dry_run: z.boolean(), mode: z.string(), nodes: perNode },
     annotations: DESTRUCTIVE,
-  }, counted(counters, 'talos_reboot', ({ nodes, mode, dry_run }) =>
+  }, counted(counters, 'talos_reboot', ClusterError, ({ nodes, mode, dry_run }) =>
     cluster.reboot(nodes, { mode: mode ?? 'default', dryRun: dry_run ?? false })));
 
   server.registerTool('talos_apply_config', {
@@ -160,7 +126,7 @@ export function createTalosServer({ cluster, counters }) {
     },
     outputSchema: { dry_run: z.boolean(), mode: z.enum(APPLY_MODES), nodes: perNode },
     annotations: DESTRUCTIVE,
-  }, counted(counters, 'talos_apply_config', ({ nodes, mode, dry_run, config_patch }) =>
+  }, counted(counters, 'talos_apply_config', ClusterError, ({ nodes, mode, dry_run, config_patch }) =>
     cluster.applyConfig(nodes, { mode: mode ?? 'auto', dryRun: dry_run ?? false, patch: config_patch ?? {} })));
 
   server.registerTool('talos_reset', {
@@ -169,7 +135,7 @@ export function createTalosServer({ cluster, counters }) {
     inputSchema: { nodes: targetNodes, graceful: z.boolean().optional() },
     outputSchema: { graceful: z.boolean(), nodes: perNode },
     annotations: DESTRUCTIVE,
-  }, counted(counters, 'talos_reset', ({ nodes, graceful }) => cluster.reset(nodes, graceful ?? true)));
+  }, counted(counters, 'talos_reset', ClusterError, ({ nodes, graceful }) => cluster.reset(nodes, graceful ?? true)));
 
   server.registerTool('talos_upgrade', {
     title: 'Upgrade Talos',
@@ -177,7 +143,7 @@ export function createTalosServer({ cluster, counters }) {
     inputSchema: { nodes: targetNodes, image: z.string(), stage: z.boolean().optional() },
     outputSchema: { image: z.string(), nodes: perNode },
     annotations: DESTRUCTIVE,
-  }, counted(counters, 'talos_upgrade', ({ nodes, image, stage }) => cluster.upgrade(nodes, image, stage ?? false)));
+  }, counted(counters, 'talos_upgrade', ClusterError, ({ nodes, image, stage }) => cluster.upgrade(nodes, image, stage ?? false)));
 
   server.registerTool('talos_etcd_remove_member', {
     title: 'Remove etcd member',
@@ -185,7 +151,7 @@ export function createTalosServer({ cluster, counters }) {
     inputSchema: { member: z.string() },
     outputSchema: { removed: z.string(), members: z.array(z.string()) },
     annotations: DESTRUCTIVE,
-  }, counted(counters, 'talos_etcd_remove_member', ({ member }) => cluster.etcdRemoveMember(member)));
+  }, counted(counters, 'talos_etcd_remove_member', ClusterError, ({ member }) => cluster.etcdRemoveMember(member)));
 
   server.registerPrompt('diagnose_node', {
     title: 'Diagnose a node',

@@ -20,10 +20,10 @@
 // The command line, transports and HTTP hosting are the Zendesk example's (same conventions).
 import { main } from '../../zendesk-vendor-proxy/upstream/serve.mjs';
 import { Cluster } from './cluster.mjs';
-import { CallCounters } from './counters.mjs';
+import { toolCounters } from './counters.mjs';
 import { createTalosServer } from './mcp.mjs';
 
 const cluster = new Cluster();
-const counters = new CallCounters(process.env.TALOS_UPSTREAM_COUNTS_FILE);
+const counters = toolCounters(process.env.TALOS_UPSTREAM_COUNTS_FILE);
 // One cluster and one set of counters, shared by every session (stdio has just one).
 main(() => createTalosServer({ cluster, counters }));

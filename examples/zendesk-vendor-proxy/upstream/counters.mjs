@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { renameSync, writeFileSync } from 'node:fs';
+import { CallCounters } from '../../shared/counters.mjs';
 
 /** The tool names the counters track, in listing order. */
 export const TOOL_NAMES = /** @type {const} */ ([
@@ -15,44 +15,11 @@ export const TOOL_NAMES = /** @type {const} */ ([
 
 /** @typedef {typeof TOOL_NAMES[number]} ToolName */
 
-/** Call counts for one process, shared by every session it serves. */
-export class CallCounters {
-  /** @type {Record<ToolName, number>} */
-  #counts;
-  /** @type {string | undefined} */
-  #file;
-
-  /** @param {string | undefined} file where to mirror the counts; nothing is written when undefined */
-  constructor(file) {
-    this.#counts = /** @type {Record<ToolName, number>} */ (
-      Object.fromEntries(TOOL_NAMES.map((name) => [name, 0]))
-    );
-    this.#file = file || undefined;
-    this.#flush();
-  }
-
-  /**
-   * Counts one call, before the tool runs (a call that then fails still reached the upstream).
-   * @param {ToolName} tool
-   */
-  record(tool) {
-    this.#counts[tool] += 1;
-    this.#flush();
-  }
-
-  /** @returns {Record<ToolName, number>} a copy of the current counts */
-  snapshot() {
-    return { ...this.#counts };
-  }
-
-  /**
-   * Writes the whole JSON synchronously, through a temporary file and a rename so that a
-   * reader never sees half a file.
-   */
-  #flush() {
-    if (this.#file === undefined) return;
-    const tmp = `${this.#file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(this.#counts)}\n`);
-    renameSync(tmp, this.#file);
-  }
+/**
+ * The counters of this example's tools.
+ * @param {string | undefined} file where to mirror the counts; nothing is written when undefined
+ * @returns {CallCounters<ToolName>}
+ */
+export function toolCounters(file) {
+  return new CallCounters(TOOL_NAMES, file);
 }

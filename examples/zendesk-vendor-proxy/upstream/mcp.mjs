@@ -12,13 +12,14 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 // zod comes with the SDK (its dependency and peer dependency); McpServer schemas are zod schemas.
 import { z } from 'zod';
+import { counted } from '../../shared/tool-results.mjs';
 import { NotFoundError } from './helpdesk.mjs';
 import { PRIORITIES, STATUSES } from './tickets.mjs';
 
 /**
  * @typedef {import('./helpdesk.mjs').HelpDesk} HelpDesk
- * @typedef {import('./counters.mjs').CallCounters} CallCounters
  * @typedef {import('./counters.mjs').ToolName} ToolName
+ * @typedef {import('../../shared/counters.mjs').CallCounters<ToolName>} CallCounters
  */
 
 /** Server name and version announced in `initialize`. */
@@ -42,41 +43,6 @@ const ticketShape = {
 };
 const ticket = z.object(ticketShape);
 
-/**
- * A successful tool result: structured content plus its JSON text mirror.
- * @param {Record<string, unknown>} value
- */
-function ok(value) {
-  return { content: [{ type: /** @type {const} */ ('text'), text: JSON.stringify(value) }], structuredContent: value };
-}
-
-/**
- * A tool-level failure (`isError: true`), which the model gets to see and react to.
- * @param {string} message
- */
-function failure(message) {
-  return { content: [{ type: /** @type {const} */ ('text'), text: message }], isError: true };
-}
-
-/**
- * Wraps a tool body: counts the call first, and turns a NotFoundError into an error result.
- * @template A
- * @param {CallCounters} counters
- * @param {ToolName} name
- * @param {(args: A) => Record<string, unknown>} body
- * @returns {(args: A) => Promise<ReturnType<typeof ok> | ReturnType<typeof failure>>}
- */
-function counted(counters, name, body) {
-  return async (args) => {
-    counters.record(name);
-    try {
-      return ok(body(args));
-    } catch (err) {
-      if (err instanceof NotFoundError) return failure(err.message);
-      throw err;
-    }
-  };
-}
 
 /**
  * Builds one MCP server over a shared help desk and counter set. Call it once per session:
@@ -95,7 +61,7 @@ export function createZendeskServer({ desk, counters }) {
     inputSchema: { query: z.string(), limit: z.number().int().min(1).max(100).optional() },
     outputSchema: { tickets: z.array(ticket), count: z.number().int() },
     annotations: { readOnlyHint: true },
-  }, counted(counters, 'ticket_search', ({ query, limit }) => {
+  }, counted(counters, 'ticket_search', NotFoundError, ({ query, limit }) => {
     const tickets = desk.search(query, limit ?? 10);
     return { tickets, count: tickets.length };
   }));
@@ -106,7 +72,7 @@ export function createZendeskServer({ desk, counters }) {
     inputSchema: { id: z.number().int() },
     outputSchema: ticketShape,
     annotations: { readOnlyHint: true },
-  }, counted(counters, 'get_ticket', ({ id }) => desk.get(id)));
+  }, counted(counters, 'get_ticket', NotFoundError, ({ id }) => desk.get(id)));
 
   server.registerTool('update_ticket', {
     title: 'Update a ticket',
@@ -120,7 +86,7 @@ export function createZendeskServer({ desk, counters }) {
     },
     outputSchema: { ticket, updated_fields: z.array(z.string()) },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
-  }, counted(counters, 'update_ticket', ({ id, ...update }) => desk.update(id, update, new Date().toISOString())));
+  }, counted(counters, 'update_ticket', NotFoundError, ({ id, ...update }) => desk.update(id, update, new Date().toISOString())));
 
   server.registerTool('user_delete', {
     title: 'Delete a user',
@@ -128,7 +94,7 @@ export function createZendeskServer({ desk, counters }) {
     inputSchema: { user_id: z.string() },
     outputSchema: { deleted: z.boolean(), user_id: z.string(), tickets_deleted: z.number().int() },
     annotations: { destructiveHint: true },
-  }, counted(counters, 'user_delete', ({ user_id }) => desk.deleteUser(user_id)));
+  }, counted(counters, 'user_delete', NotFoundError, ({ user_id }) => desk.deleteUser(user_id)));
 
   server.registerTool('export_all', {
     title: 'Export everything',
@@ -136,7 +102,7 @@ export function createZendeskServer({ desk, counters }) {
     inputSchema: {},
     outputSchema: { tickets: z.array(ticket), users: z.array(requester), exported_at: z.string() },
     annotations: { readOnlyHint: true },
-  }, counted(counters, 'export_all', () => ({
+  }, counted(counters, 'export_all', NotFoundError, () => ({
     tickets: desk.tickets, users: desk.users(), exported_at: new Date().toISOString(),
   })));
 
@@ -146,7 +112,7 @@ export function createZendeskServer({ desk, counters }) {
     inputSchema: {},
     outputSchema: { purged: z.number().int() },
     annotations: { destructiveHint: true },
-  }, counted(counters, 'admin_purge', () => desk.purge()));
+  }, counted(counters, 'admin_purge', NotFoundError, () => desk.purge()));
 
   server.registerPrompt('summarize_ticket', {
     title: 'Summarize a ticket',

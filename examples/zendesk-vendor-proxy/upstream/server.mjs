@@ -16,12 +16,12 @@
  *
  * @module
  */
-import { CallCounters } from './counters.mjs';
+import { toolCounters } from './counters.mjs';
 import { HelpDesk } from './helpdesk.mjs';
 import { createZendeskServer } from './mcp.mjs';
 import { main } from './serve.mjs';
 
 const desk = new HelpDesk();
-const counters = new CallCounters(process.env.ZENDESK_UPSTREAM_COUNTS_FILE);
+const counters = toolCounters(process.env.ZENDESK_UPSTREAM_COUNTS_FILE);
 // One help desk and one set of counters, shared by every session (stdio has just one).
 main(() => createZendeskServer({ desk, counters }));
