@@ -15,6 +15,11 @@ export interface Principal {
   /** Index into `CompiledBundle.principals`; -1 for anonymous. Grants are compiled to index sets. */
   readonly index: number;
   readonly teams: readonly string[];
+  /**
+   * The verified claims of the client's token (`auth oidc` agents; LANGUAGE.md §5 `caller.claims.*`).
+   * Absent for bearer-token and anonymous clients.
+   */
+  readonly claims?: Readonly<Record<string, unknown>>;
 }
 
 /** Why a decision came out as it did (§7.1); `default:*` are the default-deny steps. */
@@ -39,6 +44,10 @@ export type DecisionReason =
   | "approval_denied"
   | "approval_timeout"
   | "blocked"
+  // Virtual roots (§8.4), checked by the runtime right after `decide`; they deny like a forbid.
+  | "path:outside_roots"
+  | "path:denied"
+  | "path:read_only_root"
   | "internal";
 
 /**
@@ -189,8 +198,13 @@ export interface PrincipalSpec {
   readonly kind: "vendor" | "caller";
   readonly index: number;
   readonly token: SecretSpec | null;
+  /** `oidc sub "…"`: the token subject that authenticates as this principal on `auth oidc` agents. */
+  readonly oidcSub: string | null;
   readonly teams: readonly string[];
 }
+
+/** How clients of an agent authenticate (`auth …`); null = by bearer token, the default. */
+export type ClientAuthSpec = { readonly scheme: "bearer" } | { readonly scheme: "oidc"; readonly issuer: string; readonly audience: string };
 
 /** One governed upstream (`agent "…"`), compiled. */
 export interface CompiledAgent {
@@ -198,8 +212,10 @@ export interface CompiledAgent {
   readonly mode: "intercept" | "passthrough" | "shadow";
   readonly upstream: UpstreamSpec;
   readonly upstreamAuth: { readonly scheme: "bearer" | "passthrough"; readonly header: string; readonly secret: SecretSpec | null } | null;
-  /** True when clients need no credential (no principal of the bundle has a token). */
+  /** True when clients need no credential (`auth none`, or no principal of the bundle has a token and the agent is not `auth oidc`). */
   readonly allowAnonymous: boolean;
+  /** `auth bearer` / `auth oidc issuer … audience …`; null when not written (bearer) or `auth none`. */
+  readonly auth: ClientAuthSpec | null;
   /**
    * Decide a `tools/call` by client tool name. Pure; never throws by design (the runtime still
    * guards it). `listed` does not depend on `args` or `ctx` (§7.3).
@@ -223,6 +239,20 @@ export interface CompiledAgent {
   readonly blocks: readonly BlockSpec[];
   /** `secret redaction_key` (keys `hash`); null = plain SHA-256 (TAL0605). */
   readonly redactionKey: SecretSpec | null;
+  /** Virtual roots, `deny path` and tool path arguments (§8.4); null = the agent declares none. */
+  readonly roots?: RootsSpec | null;
+}
+
+/** Virtual roots of an agent (LANGUAGE.md §8.4) as data; runtime/roots/ checks and rewrites with it. */
+export interface RootsSpec {
+  /** `root <name> { path "/host/dir"  access read|read_write }`, in name order. */
+  readonly roots: readonly { readonly name: string; readonly path: string; readonly access: "read" | "read_write" }[];
+  /** `deny path` globs, as written (`*` within a segment, `**` across segments). */
+  readonly denyPaths: readonly string[];
+  /** Tool path arguments: `tool` is an exact client name or a glob; `paths` as written (`args.paths[*]`). */
+  readonly toolPaths: readonly { readonly tool: string; readonly paths: readonly string[] }[];
+  /** `realpath_check on`. */
+  readonly realpathCheck: boolean;
 }
 
 export type RedactionScope = "args" | "result" | "errors" | "notifications";
@@ -256,9 +286,33 @@ export interface BundleManifest {
   readonly notes: readonly string[];
 }
 
+/** A compiled string matcher the runtime lends a bundle. */
+export interface TextMatcher {
+  /** Whether `text` contains a hit. */
+  test(text: string): boolean;
+}
+
+/**
+ * What the runtime lends a bundle at load (`CompiledBundle.bind`): linear-time matching the bundle
+ * cannot carry itself, since it imports nothing and the built-in detectors need RE2. Pure.
+ */
+export interface BundleRuntime {
+  /** Does `text` contain a hit of the built-in detector `name` (pattern + validator, e.g. Luhn)? Throws for an unknown name. */
+  detect(name: string, text: string): boolean;
+  /** A compiled matcher for a regex literal (RE2 syntax; linear-time engine when not provably safe). Throws on a bad pattern. */
+  regex(source: string, flags: string): TextMatcher;
+  /**
+   * A user-declared detector (`detector x { pattern /…/ validate luhn }`): a hit is a match of one
+   * of `patterns` that every validator accepts. Throws on a validator this runtime does not know.
+   */
+  detector(patterns: readonly { readonly source: string; readonly flags: string }[], validators: readonly string[]): TextMatcher;
+}
+
 /** What `policy.mjs` exports. */
 export interface CompiledBundle {
   readonly manifest: BundleManifest;
   readonly principals: readonly PrincipalSpec[];
   readonly agents: readonly CompiledAgent[];
+  /** Bind the runtime's matchers; before this, detector and non-safe regex conditions are unknown. */
+  bind(rt: BundleRuntime): void;
 }

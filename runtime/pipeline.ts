@@ -3,13 +3,15 @@
  *
  * `tools/call`, in the order of LANGUAGE.md §7.1: decide (pure, compiled; steps 1–4 and which
  * confirm/approve rules apply) → on deny, record and answer with a JSON-RPC error naming the
- * deciding rule → rate limits (5) → idempotency (6) → confirm (7) → approval (8) → redact the
- * arguments and forward under the upstream name (9) → check the answer is a well-formed result →
- * `block response` rules → redact the result → record → answer. The state those steps use is
- * injected (`AgentContext.state`). The record is committed before the answer is written; if it
- * cannot be committed the client gets an error instead of the result (fail closed). In
- * `passthrough` mode every step is evaluated, nothing is blocked or changed, and what intercept
- * would have done is recorded as `would` (§7.2).
+ * deciding rule → virtual-root path checks (§8.4; they deny like a forbid) → rate limits (5) →
+ * idempotency (6) → confirm (7) → approval (8) → redact the arguments, put in host paths and
+ * forward under the upstream name (9) → check the answer is a well-formed result → `block
+ * response` rules → host paths back to virtual ones → redact the result → record → answer. The
+ * state those steps use is injected (`AgentContext.state`). The record is committed before the
+ * answer is written; if it cannot be committed the client gets an error instead of the result
+ * (fail closed). In `passthrough` mode every step is evaluated, nothing is blocked or changed, and
+ * what intercept would have done is recorded as `would` (§7.2); the virtual-path translation
+ * still applies there.
  * `tools/list`: only tools the policy shows this principal, under their client names, with
  * annotations rewritten to the declared class.
  */
@@ -24,6 +26,8 @@ import { idempotencyKey } from "./govern/idempotency-key.js";
 import { bucketRequests } from "./govern/limits.js";
 import type { GovernState } from "./govern/state.js";
 import { ERR, type JsonRpcId, type JsonRpcResponse } from "./mcp/jsonrpc.js";
+import { checkPaths, rewriteArgs, translatePaths, type ArgRewrite } from "./roots/check.js";
+import { toVirtual } from "./roots/rewrite-back.js";
 import type { Session } from "./mcp/session.js";
 import type { ClientStream } from "./mcp/streams.js";
 import { forCall, redactArgs, redactError, redactResult, toolRedaction, type RedactionEntry } from "./redact/plan.js";
@@ -99,6 +103,19 @@ export async function governToolCall(
   } else if (decision.effect !== "allow" && decision.effect !== "pending") {
     return deny(call, "internal", `policy returned an unknown effect ${JSON.stringify(decision.effect)}`, []);
   }
+
+  // ── Virtual roots (§8.4, runtime/roots/) ─ path checks count as forbids (§7.1 step 2), so they
+  // run before limits and idempotency. The host paths they give are put in after redaction.
+  const roots = ctx.agent.roots ?? null;
+  if (roots !== null && decision.effect !== "deny") {
+    const pc = checkPaths(roots, toolName, decision.toolClass, args);
+    if (!pc.ok) {
+      if (!passthrough) return deny(call, pc.reason, pc.message, []);
+      call.would.push(`would_block:${pc.reason}`);
+      call.pathRewrites = translatePaths(roots, toolName, args);
+    } else call.pathRewrites = pc.rewrites;
+  } else if (roots !== null && passthrough) call.pathRewrites = translatePaths(roots, toolName, args);
+  // ── end virtual roots ─
 
   // A deny carries no upstream name; passthrough forwards it under the rename all the same.
   const upstreamTool = decision.upstream ?? (decision.effect === "deny" ? ctx.agent.upstreamName(toolName) : toolName);
@@ -183,6 +200,8 @@ interface Call {
   approval?: ApprovalEvidence;
   confirmation?: "token" | "elicitation";
   retryAfterMs?: number;
+  /** Virtual roots (§8.4): where the forwarded arguments get host paths. */
+  pathRewrites?: readonly ArgRewrite[];
 }
 
 /** The answer, plus the result to remember for idempotent replays (set only for a delivered result). */
@@ -232,7 +251,8 @@ async function governAllowed(
   }
 
   // Step 9: forward. Passthrough forwards what the client sent; evidence still gets the report.
-  const sentArgs = passthrough ? args : redactedArgs;
+  // Virtual roots: `/<root>/rel` becomes `<root.path>/rel` (a translation, so passthrough too).
+  const sentArgs = call.pathRewrites?.length ? rewriteArgs(passthrough ? args : redactedArgs, call.pathRewrites) : passthrough ? args : redactedArgs;
   if (passthrough && call.report.length > 0) call.would.push("would_redact");
   // One new params object at most; `arguments` and `_meta` are forwarded as parsed unless redacted.
   const forward =
@@ -247,9 +267,11 @@ async function governAllowed(
 
   if (answer.error !== undefined) {
     const reported = call.report.length;
-    const redacted = redactError(forCall(plan, rcall, undefined), answer.error, key, call.report);
+    // Virtual roots: host paths in the error back to `/<root>/…`, before redaction.
+    const upstreamError = toVirtual(ctx.agent.roots, answer.error) as typeof answer.error;
+    const redacted = redactError(forCall(plan, rcall, undefined), upstreamError, key, call.report);
     if (passthrough && call.report.length > reported && !call.would.includes("would_redact")) call.would.push("would_redact");
-    const error = passthrough ? answer.error : redacted;
+    const error = passthrough ? upstreamError : redacted;
     const json = JSON.stringify({ jsonrpc: "2.0", id: call.clientId, error });
     return commit(call, json, record(call, upstreamTool, "upstream_error", `upstream error ${redacted.code}: ${redacted.message}`));
   }
@@ -271,11 +293,13 @@ async function governAllowed(
   }
 
   const isError = (answer.result as { isError?: unknown }).isError === true;
+  // Virtual roots: host paths in the result back to `/<root>/…`, before redaction and evidence.
+  const upstreamResult = toVirtual(ctx.agent.roots, answer.result);
   // `result` scope after the structural check (isError results too).
   const reported = call.report.length;
-  const redacted = redactResult(forCall(plan, rcall, answer.result), answer.result, key, call.report);
+  const redacted = redactResult(forCall(plan, rcall, upstreamResult), upstreamResult, key, call.report);
   if (passthrough && call.report.length > reported && !call.would.includes("would_redact")) call.would.push("would_redact");
-  const result = passthrough ? answer.result : redacted;
+  const result = passthrough ? upstreamResult : redacted;
   const resultJson = JSON.stringify(result);
   const json = `{"jsonrpc":"2.0","id":${JSON.stringify(call.clientId)},"result":${resultJson}}`;
   const out = await commit(call, json, record(call, upstreamTool, isError ? "tool_error" : "ok"));

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BearerAuth } from "./auth/bearer.js";
+import { OidcAuth } from "./auth/oidc.js";
 import { resolveSecret } from "./auth/secrets.js";
 import { AdminAuth } from "./admin/admin-auth.js";
 import { registerApprovalRoutes } from "./admin/approvals-api.js";
@@ -17,6 +18,7 @@ import { TokenBuckets } from "./state/buckets.js";
 import { ConfirmTokens } from "./state/confirm-tokens.js";
 import { IdempotencyStore } from "./state/idempotency.js";
 import { StateStore } from "./state/state-store.js";
+import { bundleRuntime } from "./helpers/bundle-runtime.js";
 import type { BundleManifest, CompiledAgent, CompiledBundle } from "./hooks.js";
 import { McpEndpoint, type UpstreamFactory } from "./mcp/endpoint.js";
 import type { AgentContext } from "./pipeline.js";
@@ -101,7 +103,10 @@ export async function loadBundle(bundleDir: string): Promise<CompiledBundle> {
   if (mod.BUNDLE_HASH !== undefined && mod.BUNDLE_HASH !== manifest.bundleHash) {
     throw new Error(`bundle hash mismatch: policy.mjs is ${mod.BUNDLE_HASH}, manifest.json says ${manifest.bundleHash}`);
   }
-  return { manifest, principals: mod.principals, agents: mod.agents };
+  // Lend the bundle the linear-time matchers its detector/regex conditions need (else they are U).
+  const bind = typeof mod.bind === "function" ? mod.bind : () => {};
+  bind(bundleRuntime);
+  return { manifest, principals: mod.principals, agents: mod.agents, bind };
 }
 
 function upstreamLabel(agent: CompiledAgent): string {
@@ -178,7 +183,11 @@ export async function startServer(bundle: CompiledBundle, opts: ServeOptions): P
       // Resolved at start like tokens: a configured key that is missing stops the start.
       const redactionKey = agent.redactionKey ? resolveSecret(agent.redactionKey, "secret redaction_key", manifest.sourceDir) : null;
       const ctx: AgentContext = { agent, bundleHash: manifest.bundleHash, upstreamLabel: label, evidence, callTimeoutMs: opts.callTimeoutMs, redactionKey, state };
-      const auth = new BearerAuth(bundle.principals, agent.allowAnonymous, manifest.sourceDir);
+      // `auth oidc` agents take issuer tokens only; `agent.auth` is absent in bundles built before it existed.
+      const auth =
+        agent.auth?.scheme === "oidc"
+          ? new OidcAuth(bundle.principals, agent.auth.issuer, agent.auth.audience)
+          : new BearerAuth(bundle.principals, agent.allowAnonymous, manifest.sourceDir);
       const ep = new McpEndpoint(
         {
           ctx,

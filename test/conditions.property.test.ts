@@ -7,6 +7,9 @@
  * with case flips and Unicode look-alikes; structured, text and junk results) must get identical
  * answers from the reference interpreter and the compiled bundle: decisions (pending ones with
  * their confirm/approval needs), idempotency key values and block/redact condition results. At least 100,000 calls per run; a disagreement prints the policy.
+ * Detectors (`matches <detector>`, `detect(…)`, built-in and declared with a validator) and regexes
+ * that are not provably backtracking-safe run on the runtime's matchers the bundle is bound to; the
+ * arguments then carry emails, cards with valid and invalid Luhn digits, JWT-ish and PEM-ish text.
  */
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
@@ -32,6 +35,9 @@ const path = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom("args.tags", "args.obj", "caller.id", "caller.kind", "caller.teams", "tool.name", "tool.upstream", "tool.class", "agent.name", "args") },
 );
 
+/** Built-in detectors, and the policy's declared `pan` (Luhn-validated) and `aaa` (a non-safe regex). */
+const detectorName = fc.constantFrom("email", "card", "jwt", "private_key", "iban", "phone", "ipv4", "aws_key", "pan", "aaa");
+
 const { value, cond } = fc.letrec<{ value: string; cond: string }>((tie) => ({
   value: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
@@ -56,6 +62,13 @@ const { value, cond } = fc.letrec<{ value: string; cond: string }>((tie) => ({
     { weight: 1, arbitrary: fc.tuple(argPath, fc.constantFrom("1..5", "0..500", "-3..3")).map(([a, r]) => `(${a} in ${r})`) },
     { weight: 1, arbitrary: fc.tuple(argPath, fc.constantFrom("/^[a-z]+$/", "/urg/i", "/\\d{3}/", "/(a+)+$/", "/^.$/s", "/^.$/")).map(([a, re]) => `(${a} matches ${re})`) },
     { weight: 1, arbitrary: fc.tuple(argPath, fc.constantFrom("startsWith", "endsWith", "contains"), fc.oneof(str, argPath)).map(([a, f, b]) => `(${a}).${f}(${b})`) },
+    { weight: 1, arbitrary: fc.tuple(argPath, detectorName).map(([a, d]) => `(${a} matches ${d})`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.oneof(argPath, fc.constantFrom("args", "args.tags", "args.obj", "meta", "caller.teams")), fc.uniqueArray(detectorName, { minLength: 1, maxLength: 3 }))
+        .map(([v, ds]) => `detect(${v}, ${ds.join(", ")})`),
+    },
     { weight: 2, arbitrary: path.map((p) => `has(${p})`) },
     { weight: 4, arbitrary: fc.tuple(tie("cond"), fc.constantFrom("&&", "||"), tie("cond")).map(([a, op, b]) => `(${a} ${op} ${b})`) },
     { weight: 2, arbitrary: tie("cond").map((a) => `!(${a})`) },
@@ -97,6 +110,8 @@ const policyArb = fc
   })
   .map(
     ({ c, neg, posture, rc, keys, via, opts }) => `talon 1
+detector pan { pattern /\\b(?:\\d[ -]?){13,19}\\b/ validate luhn }
+detector aaa { pattern /(a+)+$/ }
 team ops { members "c" approvers "o@x" }
 team sec { approvers "s@x", "o@x" }
 vendor "v" { token env("V") }
@@ -123,13 +138,34 @@ agent "a" {
   @id("i1") idempotent class write key ${keys.join(", ")} window 10m
   @id("b1") block response${when(rc[0], neg[8]!) || " when true"}
   @id("r1") redact obj.k with mask${when(rc[1], neg[9]!)}
+  @id("b2") block response when detect(response, email, card, pan, aaa, jwt, private_key)
 }
 `,
   );
 
 // ─── Calls ────────────────────────────────────────────────────────────────────────────────────
 
+/** Text detectors look for: hits and near misses (bad Luhn digit, truncated PEM, JWT without a signature). */
+const SENSITIVE = [
+  "ana@example.com",
+  "write to a.b+c@mail.example.org today",
+  "4111 1111 1111 1111",
+  "card 4111-1111-1111-1112 declined",
+  "4012888888881881",
+  "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+  "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0",
+  "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK\n-----END RSA PRIVATE KEY-----",
+  "-----BEGIN PRIVATE KEY-----\nMIIB",
+  "DE89 3704 0044 0532 0130 00",
+  "+1 (555) 010-9999",
+  "10.0.0.1",
+  "AKIAIOSFODNN7EXAMPLE",
+  "aaaaaaaaaaaaaaaaaaaaaaaaaaaa!",
+  "aaaa",
+];
+
 const leaf = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom(...SENSITIVE) },
   { weight: 6, arbitrary: fc.constantFrom(null, true, false, 0, -0, 1, 3, 5, 500, 501, 2 ** 53, 2 ** 53 - 1, -(2 ** 60), 1e308, 0.1, 2.5, "urgent", "low", "ops", "a", "", "\u0430", "K", "\u212a", "\ud83d\ude00", "\ud83d", "é", "e\u0301", "UrGeNt", "abc", "123", "t_read", " a ", "a\u00a0", "\tlow\n", 9007199254740990, -9007199254740990) },
   { weight: 1, arbitrary: fc.integer({ min: -10, max: 600 }) },
   { weight: 1, arbitrary: fc.string({ maxLength: 4 }) },
@@ -212,6 +248,9 @@ describe("conditions: interpreter and compiled bundle agree", () => {
           const redact = agent.redactions[0]!.when;
           expect(redact === null ? null : redact(...call, response), `redact, policy:\n${text}`).toBe(redactWhenRef(ir, "a", "r1", env));
           outcomes.add(`block:${blockWhenRef(ir, "a", "b1", env)}`);
+          const detected = blockWhenRef(ir, "a", "b2", env);
+          expect(agent.blocks[1]!.when(...call, response), `detect, policy:\n${text}`).toBe(detected);
+          outcomes.add(`detect:${detected}`);
           outcomes.add(`key:${keyRef === null ? "unknown" : "known"}`);
         }),
         { numRuns: CALLS_PER_POLICY, seed: 0x5eed + i },
@@ -220,6 +259,6 @@ describe("conditions: interpreter and compiled bundle agree", () => {
     expect(calls).toBeGreaterThanOrEqual(100_000);
     // The generated calls must exercise both sides of conditions.
     for (const r of ["allow", "forbid", "default:no_grant", "approval_required", "confirm_required"]) expect(reasons.get(r) ?? 0, r).toBeGreaterThan(100);
-    expect([...outcomes].sort()).toEqual(["block:0", "block:1", "block:2", "key:known", "key:unknown"]);
+    expect([...outcomes].sort()).toEqual(["block:0", "block:1", "block:2", "detect:0", "detect:1", "detect:2", "key:known", "key:unknown"]);
   });
 });

@@ -51,6 +51,57 @@ function manyGrants(n: number): string {
   return `talon 1\nvendor "v" { token env("V") }\nagent "many" {\n  upstream "https://m"\n  posture read_write\n  tool "m*" { class read }\n  tool "m*_w*" { class write }\n  tool "*" \n${grants}  forbid tool "m3_*_9"\n}\n`;
 }
 
+/**
+ * Enough rules of every kind that the emitter's scans are bucketed by name prefix and split into
+ * parts (compiler/emit/scan.ts), and exact names dispatch through a Map: prefixes in mixed case
+ * (forbid, confirm and approve ignore it, grants and exposures do not), rules no prefix can rule
+ * out (class targets, short or empty prefixes), several refs per rule, conditions.
+ */
+function manyRules(n: number): string {
+  const out = [
+    "talon 1",
+    'vendor "v" { token env("V") }',
+    'caller "c" { token env("C") }',
+    'team ops { members "c"  approvers "a@x", "b@x" }',
+    'agent "rules" {',
+    '  upstream "https://r"',
+    "  posture read_write",
+    '  tool "z*" { class read }',
+  ];
+  for (let i = 0; i < n; i++) {
+    if (i < 13) out.push(`  tool "Ab${i}_*" { class ${["read", "write", "destructive"][i % 3]} }`);
+    out.push(`  tool "Ab${i % 13}_q${i}*" { class ${["destructive", "write", "read"][i % 3]} }`, `  tool x${i}_exact { class ${["write", "read"][i % 2]} }`);
+  }
+  for (let i = 0; i < n; i++) {
+    out.push(
+      // An unknown condition (the key missing) fires a forbid: only every third one reads a bare key.
+      `  forbid tool "ab${i % 13}_x${i}*" when ${i % 3 === 0 ? "args.f" : "(args.f ?? -1)"} == ${i}`,
+      `  forbid tool X${i}_EXACT when (args.g ?? -1) == ${i}`,
+      `  grant anyone read on "Ab${i % 13}_*" when args.r == ${i % 5}`,
+      i % 4 === 0 ? `  grant vendor "v" read on "Ab${i % 13}_*"` : `  grant vendor "v" all on "x${i}_*", "ab${i % 7}_y*"`,
+      `  grant caller "c" ${["read", "write", "all"][i % 3]} on "Ab${i % 11}_q${i}*", x${i}_exact`,
+      `  confirm tool "ab${i % 13}_c${i}*" when (args.c ?? -1) == ${i}`,
+      `  approve tool "AB${i % 5}_p${i}*", x${i}_exact when (args.p ?? -1) == ${i} by team ops { timeout ${i + 1}m }`,
+    );
+  }
+  out.push('  forbid tool "a*" when args.z == 1', "  forbid class write when args.w == true", '  confirm tool "*_c" when args.cc == 1', "}", "");
+  return out.join("\n");
+}
+
+/** `n` rules of each kind on every name: each exact case's slice is that long, so its scans run in parts. */
+function rulesOnEveryName(n: number): string {
+  const rules: string[] = [];
+  for (let i = 0; i < n; i++) {
+    rules.push(
+      `  forbid tool "*" when (args.f ?? -1) == ${i}`,
+      `  grant ${i % 2 === 0 ? "anyone" : 'caller "c"'} ${["read", "all"][i % 2]} on "*" when args.g == ${i}`,
+      `  confirm tool "*" when (args.c ?? -1) == ${i}`,
+      `  approve tool "*" when (args.a ?? -1) == ${i} by team ops { timeout ${i + 1}m }`,
+    );
+  }
+  return `talon 1\ncaller "c" { token env("C") }\nteam ops { members "c"  approvers "a@x" }\nagent "every" {\n  upstream "https://e"\n  posture read_only\n  tool one { class read }\n  tool two { class write }\n  tool "g*" { class read }\n${rules.join("\n")}\n}\n`;
+}
+
 const cases: Case[] = [
   ...readdirSync(DIR)
     .filter((f) => f.endsWith(".yaml") && f !== "exceptions.yaml")
@@ -68,6 +119,10 @@ const cases: Case[] = [
   },
   { name: "eight glob grants", files: { "many.talon": manyGrants(8) }, calls: [] },
   { name: "forty glob grants", files: { "many.talon": manyGrants(40) }, calls: [] },
+  { name: "many rules (bucketed scans)", files: { "rules.talon": manyRules(60) }, calls: [] },
+  // Every grant has a ref with no literal prefix ("*_<i>"): no bucketing, the scan is only split.
+  { name: "130 glob grants (scan in parts)", files: { "many.talon": manyGrants(130) }, calls: [] },
+  { name: "rules on every name (exact cases in parts)", files: { "every.talon": rulesOnEveryName(110) }, calls: [] },
 ];
 
 /** A small deterministic PRNG (mulberry32), so a failure reproduces. */

@@ -152,14 +152,15 @@ function reLit(s: string): string {
 describe("hostile text in conditions compiles to code that behaves and does not execute", () => {
   test.each(HOSTILE.map((h, i) => [i, h] as const))("hostile string #%i", async (_i, h) => {
     const printable = /^[\x20-\x7e]*$/.test(h);
+    // A declared detector's pattern reaches the bundle as data for the runtime (`declaredDetector`).
     const src = `talon 1
-vendor "v" { token env("V") }
+${printable ? `detector hostile { pattern ${reLit(h)} }\n` : ""}vendor "v" { token env("V") }
 agent "a" {
   upstream "https://x"
   posture read_write
   tool t { class read }
   grant vendor "v" read on t
-  @id(${lit(`f ${h}`)}) forbid tool t when args.s == ${lit(h)} || (args[${lit(h)}] ?? 0) == 1${printable ? ` || args.r matches ${reLit(h)}` : ""}
+  @id(${lit(`f ${h}`)}) forbid tool t when args.s == ${lit(h)} || (args[${lit(h)}] ?? 0) == 1${printable ? ` || args.r matches ${reLit(h)} || args.d matches hostile || detect(args.q, hostile)` : ""}
 }
 `;
     const e = emitFiles({ "hostile.talon": src });
@@ -171,8 +172,14 @@ agent "a" {
     const calls: [unknown, string][] = [
       [{ s: h }, "forbid"],
       [JSON.parse(JSON.stringify(Object.fromEntries([[h, 1]]))), "forbid"],
-      [{ s: "other", r: "nothing here" }, "allow"],
-      ...(printable ? ([[{ s: "other", r: `>${h}<` }, "forbid"]] as [unknown, string][]) : []),
+      [{ s: "other", r: "nothing here", d: "nothing", q: ["nothing", { k: "here" }] }, "allow"],
+      ...(printable
+        ? ([
+            [{ s: "other", r: `>${h}<` }, "forbid"],
+            [{ s: "other", r: "", d: `>${h}<`, q: [] }, "forbid"],
+            [{ s: "other", r: "", d: "", q: [{ x: `>${h}<` }] }, "forbid"],
+          ] as [unknown, string][])
+        : []),
     ];
     for (const [args, reason] of calls) {
       const d = agent.decide("t", who, args);

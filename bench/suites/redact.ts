@@ -73,7 +73,7 @@ export function sampleResult(): SampleResult {
 function agentWith(redactions: readonly RedactionRuleSpec[]): CompiledAgent {
   return {
     name: "bench", mode: "intercept", upstream: { transport: "http", url: "http://127.0.0.1/mcp", vendor: null }, upstreamAuth: null,
-    allowAnonymous: true, decide: () => { throw new Error("not used"); }, clientName: () => null, upstreamName: (t: string) => t, redactions, limits: [], idempotency: [], blocks: [], redactionKey: null,
+    allowAnonymous: true, auth: null, decide: () => { throw new Error("not used"); }, clientName: () => null, upstreamName: (t: string) => t, redactions, limits: [], idempotency: [], blocks: [], redactionKey: null,
   };
 }
 

@@ -6,6 +6,8 @@ export const CLASSES = ["read", "write", "destructive"] as const;
 export const ACCESS = [...CLASSES, "all"] as const;
 /** Detectors every bundle has without declaring them (§13). */
 export const BUILTIN_DETECTORS = ["email", "phone", "card", "iban", "ipv4", "jwt", "private_key", "aws_key"] as const;
+/** `validate` words of a declared detector (the runtime's `VALIDATORS` in runtime/helpers/detectors.ts). */
+export const DETECTOR_VALIDATORS = ["luhn", "iban"] as const;
 /** Redaction scopes; a rule without `in` covers all of them (§8.1). */
 export const REDACT_SCOPES = ["args", "result", "errors", "notifications"] as const;
 /** Redaction methods (§8.1). */

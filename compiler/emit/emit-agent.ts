@@ -1,7 +1,8 @@
 /**
  * One agent's code: a function per exact name holding only that name's rule slice (its per-slot
  * decisions, precomputed; a slice with conditions is decided per call by `emit-conditional.ts`),
- * the `decide` entry (alphabet check, then `switch (tool)`), the default branch
+ * the `decide` entry (alphabet check, then `switch (tool)`, or past `MAX_STRING_CASES` names a Map
+ * to a case number), the default branch
  * (`emit-default.ts`) and `clientName` (a `switch` over upstream names).
  */
 import type { Decision } from "../../runtime/hooks.js";
@@ -15,6 +16,8 @@ import type { ModuleBuilder } from "./module.js";
 import type { AgentPlan, ExactCase, Slot } from "./plan.js";
 
 const p = Name.of("p");
+/** Agents with more exact names than this dispatch through a Map (see `emitDecide`). */
+const MAX_STRING_CASES = 32;
 
 function slotLabel(s: Slot): string {
   return s.principal ? `${s.principal.kind} "${s.principal.id}"` : "anonymous or unknown principal";
@@ -56,7 +59,16 @@ function emitCase(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, slug: str
  */
 export function emitDecide(mb: ModuleBuilder, plan: AgentPlan, slug: string, inBoundary: Name, invalid: Name, ce: CondEmitter = new CondEmitter(mb, plan.agent.name)): Name {
   const envCall = ts`${p}, principal, $args, $meta, $now`;
-  const cases = plan.cases.map((c, i) => ts`case ${c.name}: return ${emitCase(mb, ce, plan, slug, c, i)}(${c.dynamic ? envCall : p});`);
+  const calls = plan.cases.map((c, i) => ts`return ${emitCase(mb, ce, plan, slug, c, i)}(${c.dynamic ? envCall : p});`);
+  // A `switch` over strings compares the name with case after case; past a few dozen names a Map
+  // from name to case number (one hash lookup) and a `switch` over that number are faster.
+  const byNumber = plan.cases.length > MAX_STRING_CASES;
+  const cases = byNumber
+    ? calls.map((call, i) => join([ts`case ${i}: ${comment(JSON.stringify(plan.cases[i]!.name))}`, ts`  ${call}`], "\n"))
+    : calls.map((call, i) => ts`case ${plan.cases[i]!.name}: ${call}`);
+  const subject = byNumber
+    ? ts`${mb.hoist("CASES", Code.trusted("ReadonlyMap<string, number>"), ts`new Map<string, number>([${join(plan.cases.map((c, i) => ts`[${c.name}, ${i}]`), ", ")}])`)}.get(${Name.of("tool")})`
+    : ts`${Name.of("tool")}`;
   const other = emitDefaultBranch(mb, plan, slug, inBoundary, ce);
   const name = Name.of(`decide_${slug}`);
   const tool = Name.of("tool");
@@ -82,7 +94,7 @@ export function emitDecide(mb: ModuleBuilder, plan: AgentPlan, slug: string, inB
       ts`if (!validName(${tool})) return ${invalid};`,
       ts`const ${p} = slotOf(principal);`,
       ...context,
-      join([ts`switch (${tool}) {`, indent(join([...cases, ts`default: return ${other}(${otherArgs});`], "\n")), ts`}`], "\n"),
+      join([ts`switch (${subject}) {`, indent(join([...cases, ts`default: return ${other}(${otherArgs});`], "\n")), ts`}`], "\n"),
     ],
     leading: comment(`Agent "${plan.agent.name}": decide a tools/call by client tool name (LANGUAGE.md 7.1).`),
   });

@@ -7,7 +7,8 @@
  * are all unconditional); tool name, upstream and class are constants here. Allocation happens
  * only on terminal denies that name rules that fired, on an allow that a conditional grant took
  * part in (its rule ids depend on the call), and on pending decisions that a conditional
- * confirm/approve took part in.
+ * confirm/approve took part in when a case has more than `MAX_PENDING_TABLE` of them (up to that,
+ * the pending decision of every subset is preallocated). Very long slices run in parts (`scan.ts`).
  */
 import { ALLOW_PREFIX, decisionText } from "../ir/decision-text.js";
 import type { ExprIR } from "../ir/ir.js";
@@ -16,8 +17,14 @@ import { REQUEST_PARAMS, envArgs, type CondEmitter } from "./expr-code.js";
 import type { ModuleBuilder } from "./module.js";
 import { approveConst, approveData, confirmConst, confirmData, mergePending } from "./pending.js";
 import { grantIncludes, type AgentPlan, type DynamicCase, type ExactCase } from "./plan.js";
+import { FIRED, FIRED_TYPE, emitScan, fireStmt } from "./scan.js";
+
+/** Runs a list of statements as a scan (in parts when long); undefined = keep them inline. */
+type ScanOf = (what: string, acc: Name, accType: Code, items: readonly Code[]) => Code[] | undefined;
 
 const p = Name.of("p");
+/** Up to this many confirm/approve rules in a case, the pending decision of every subset is preallocated. */
+const MAX_PENDING_TABLE = 4;
 
 /** Parameters of a conditional exact case: the slot, then what conditions read. */
 export const CASE_PARAMS: readonly (readonly [Name, Code])[] = [[p, Code.trusted("number")], ...REQUEST_PARAMS];
@@ -48,7 +55,22 @@ export function emitConditionalCase(mb: ModuleBuilder, ce: CondEmitter, plan: Ag
     ts`if (${ids} !== undefined) return Object.freeze({ effect: "deny", reason: ${reason}, ruleIds: Object.freeze(${ids}), message: ${text}, upstream: null, toolClass: ${dyn.cls}, listed: ${listed}[${p}]!, confirm: null, approval: null });`;
 
   // Step 2: forbids.
-  if (dyn.forbids.length > 0) {
+  const caseArgs = ts`${p}, $caller, $args, $meta, $now`;
+  const scanOf = (what: string, acc: Name, accType: Code, items: readonly Code[]) =>
+    emitScan(mb, { fnPrefix: `${name}_${what}`, what: `${what} of ${c.name}`, subject: p, params: CASE_PARAMS, args: caseArgs, acc, accType, items: items.map((stmt) => ({ refs: null, stmt })) });
+  const forbidScan =
+    dyn.forbids.length > 0
+      ? scanOf(
+          "forbids",
+          FIRED,
+          FIRED_TYPE,
+          dyn.forbids.map((f) => fireStmt(mb, { ...f, message: decisionText.forbid(c.name, f.id, f.reason) }, () => (f.when === null ? null : ts`${ce.cond(f.when, f.at)}(${env}) !== 0`))),
+        )
+      : undefined;
+  if (forbidScan !== undefined) {
+    body.push(ts`let ${FIRED}: ${FIRED_TYPE} = undefined;`, ...forbidScan);
+    body.push(ts`if (${FIRED} !== undefined) return Object.freeze({ effect: "deny", reason: "forbid", ruleIds: Object.freeze(${FIRED}.ids), message: ${FIRED}.text, upstream: null, toolClass: ${dyn.cls}, listed: ${listed}[${p}]!, confirm: null, approval: null });`);
+  } else if (dyn.forbids.length > 0) {
     const ids = Name.of("forbidIds");
     const text = Name.of("forbidText");
     body.push(ts`let ${ids}: string[] | undefined;`, ts`let ${text} = "";`);
@@ -59,9 +81,9 @@ export function emitConditionalCase(mb: ModuleBuilder, ce: CondEmitter, plan: Ag
   const pre = mb.hoist("PRE", Code.trusted("readonly (Decision | null)[]"), frozenArray(dyn.pre.map((d) => (d === null ? null : mb.decision(d)))));
   body.push(ts`const pre = ${pre}[${p}]!;`, ts`if (pre !== null) return pre;`);
 
-  const allow = emitGrantPart(mb, ce, plan, dyn, env, body);
+  const allow = emitGrantPart(mb, ce, plan, dyn, env, body, scanOf);
   // Steps 7-8: applicable confirm/approve rules make the call pending (the runtime collects them).
-  const pending = emitPendingPart(mb, ce, plan, dyn, env, listed);
+  const pending = emitPendingPart(mb, ce, plan, dyn, env, listed, scanOf);
   body.push(...pending.stmts);
   if (!pending.terminal) body.push(ts`return ${allow};`);
   mb.fn({
@@ -79,7 +101,7 @@ export function emitConditionalCase(mb: ModuleBuilder, ce: CondEmitter, plan: Ag
  * decision. For a slot no conditional grant reaches, the outcome is fixed and preallocated
  * (`FIXED[p]`); only the other slots collect grant ids per call.
  */
-function emitGrantPart(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, dyn: DynamicCase, env: Code, body: Code[]): Code {
+function emitGrantPart(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, dyn: DynamicCase, env: Code, body: Code[], scanOf: ScanOf): Code {
   const cls = dyn.cls!; // a slot whose `pre` is null has an exposed class
   const readOnlyAbove = plan.agent.posture === "read_only" && cls !== "read";
   const listed = mb.hoist("LISTED", Code.trusted("ReadonlyArray<boolean>"), frozenArray(dyn.listed));
@@ -104,16 +126,24 @@ function emitGrantPart(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, dyn:
   const g = Name.of("grantIds");
   const w = Name.of("writes");
   const inner: Code[] = [];
-  if (readOnlyAbove) inner.push(ts`let ${w} = false;`);
-  for (const r of dyn.grants) {
+  const reaching = dyn.grants.filter((r) => plan.slots.some((s) => grantIncludes(r, s)));
+  const grantStmt = (r: (typeof reaching)[number], setW: Code) => {
     const slots = plan.slots.map((s) => grantIncludes(r, s));
-    if (!slots.some(Boolean)) continue;
     const tests: Code[] = [];
     if (!slots.every(Boolean)) tests.push(ts`${mb.hoist("WHO", Code.trusted("readonly boolean[]"), frozenArray(slots))}[${p}]`);
     if (r.when !== null) tests.push(ts`${ce.cond(r.when, r.at)}(${env}) === 1`);
-    const setW = readOnlyAbove && r.access.some((a) => a !== "read") ? ts` ${w} = true;` : ts``;
     const stmt = ts`(${g} ??= []).push(${r.id});${setW}`;
-    inner.push(join([comment(`rule ${r.id} (${r.at})${r.when !== null ? ": grants only when true" : ""}`), tests.length === 0 ? ts`{ ${stmt} }` : ts`if (${join(tests, " && ")}) { ${stmt} }`], "\n"));
+    return join([comment(`rule ${r.id} (${r.at})${r.when !== null ? ": grants only when true" : ""}`), tests.length === 0 ? ts`{ ${stmt} }` : ts`if (${join(tests, " && ")}) { ${stmt} }`], "\n");
+  };
+  const grantScan = scanOf("grants", g, Code.trusted("string[] | undefined"), reaching.map((r) => grantStmt(r, ts``)));
+  if (grantScan !== undefined) {
+    inner.push(...grantScan);
+    // Posture: some grant that held reaches beyond `read`.
+    const writeIds = reaching.filter((r) => r.access.some((a) => a !== "read")).map((r) => r.id);
+    if (readOnlyAbove) inner.push(ts`const ${w} = hasAnyOf(${g}, ${mb.hoist("IDS", Code.trusted("readonly string[]"), frozenArray(writeIds))});`);
+  } else {
+    if (readOnlyAbove) inner.push(ts`let ${w} = false;`);
+    for (const r of reaching) inner.push(grantStmt(r, readOnlyAbove && r.access.some((a) => a !== "read") ? ts` ${w} = true;` : ts``));
   }
   const noGrant = mb.decision({ effect: "deny", reason: "default:no_grant", ruleIds: [], message: decisionText.noGrant(cls), upstream: null, toolClass: cls, listed: false });
   inner.push(ts`if (${g} === undefined) return ${noGrant};`);
@@ -140,7 +170,7 @@ function emitGrantPart(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, dyn:
  * apply. With no conditional one among them the pending decision is fixed per slot (preallocated);
  * otherwise the rules that apply are collected per call and merged by the `pending` helper.
  */
-function emitPendingPart(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, dyn: DynamicCase, env: Code, listed: Name): { stmts: Code[]; terminal: boolean } {
+function emitPendingPart(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, dyn: DynamicCase, env: Code, listed: Name, scanOf: ScanOf): { stmts: Code[]; terminal: boolean } {
   if (dyn.confirms.length === 0 && dyn.approves.length === 0) return { stmts: [], terminal: false };
   const cls = dyn.cls!;
   const confirms = dyn.confirms.map(confirmData);
@@ -148,6 +178,32 @@ function emitPendingPart(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, dy
   if ([...dyn.confirms, ...dyn.approves].every((r) => r.when === null)) {
     const table = mb.hoist("PENDING", Code.trusted("readonly Decision[]"), frozenArray(dyn.listed.map((l) => mb.decision(mergePending(confirms, approves, dyn.upstream, cls, l)))));
     return { stmts: [comment(`rules ${[...dyn.confirms, ...dyn.approves].map((r) => r.id).join(", ")} apply unconditionally: pending`), ts`return ${table}[${p}]!;`], terminal: true };
+  }
+  const rules = [...dyn.confirms, ...dyn.approves];
+  if (rules.length <= MAX_PENDING_TABLE) {
+    // Few rules: bit j = the j-th rule (confirms, then approves, each by id) applies; the merged
+    // decision of every nonempty subset is preallocated, once per `listed` value a slot has.
+    const pm = Name.of("pm");
+    const out: Code[] = [comment("Steps 7-8: confirm/approve rules that apply (condition not false) make the call pending."), ts`let ${pm} = 0;`];
+    rules.forEach((r, j) =>
+      out.push(
+        r.when === null
+          ? join([comment(`rule ${r.id} (${r.at}), unconditional`), ts`${pm} |= ${1 << j};`], "\n")
+          : join([comment(`rule ${r.id} (${r.at}): applies unless false`), ts`if (${ce.cond(r.when, r.at)}(${env}) !== 0) ${pm} |= ${1 << j};`], "\n"),
+      ),
+    );
+    const table = (l: boolean) => {
+      const row: (Name | null)[] = [null];
+      for (let m = 1; m < 1 << rules.length; m++) {
+        const pick = <T>(xs: readonly T[], from: number) => xs.filter((_, i) => (m & (1 << (from + i))) !== 0);
+        row.push(mb.decision(mergePending(pick(confirms, 0), pick(approves, confirms.length), dyn.upstream, cls, l)));
+      }
+      return mb.hoist("PENDING", Code.trusted("readonly (Decision | null)[]"), frozenArray(row));
+    };
+    const ls = [...new Set(dyn.listed)];
+    const pick = ls.length === 1 ? ts`${table(ls[0]!)}` : ts`(${listed}[${p}]! ? ${table(true)} : ${table(false)})`;
+    out.push(ts`if (${pm} !== 0) return ${pick}[${pm}]!;`);
+    return { stmts: out, terminal: false };
   }
   const cs = Name.of("cs");
   const aps = Name.of("aps");
@@ -159,8 +215,10 @@ function emitPendingPart(mb: ModuleBuilder, ce: CondEmitter, plan: AgentPlan, dy
     r.when === null
       ? join([comment(`rule ${r.id} (${r.at}), unconditional`), ts`(${list} ??= []).push(${data});`], "\n")
       : join([comment(`rule ${r.id} (${r.at}): applies unless false`), ts`if (${ce.cond(r.when, r.at)}(${env}) !== 0) (${list} ??= []).push(${data});`], "\n");
-  dyn.confirms.forEach((r, i) => out.push(add(cs, confirmConst(mb, confirms[i]!), r)));
-  dyn.approves.forEach((r, i) => out.push(add(aps, approveConst(mb, approves[i]!), r)));
+  const cStmts = dyn.confirms.map((r, i) => add(cs, confirmConst(mb, confirms[i]!), r));
+  const aStmts = dyn.approves.map((r, i) => add(aps, approveConst(mb, approves[i]!), r));
+  out.push(...(scanOf("confirms", cs, Code.trusted("ConfirmRule[] | undefined"), cStmts) ?? cStmts));
+  out.push(...(scanOf("approves", aps, Code.trusted("ApproveRule[] | undefined"), aStmts) ?? aStmts));
   const test = confirms.length > 0 && approves.length > 0 ? ts`${cs} !== undefined || ${aps} !== undefined` : confirms.length > 0 ? ts`${cs} !== undefined` : ts`${aps} !== undefined`;
   const both = confirms.length > 0 && approves.length > 0;
   const csArg = confirms.length > 0 ? (both ? ts`${cs} ?? ${none}` : ts`${cs}`) : ts`${none}`;

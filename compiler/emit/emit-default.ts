@@ -4,7 +4,8 @@
  * glob exposure (most restrictive class wins) → forbids (ASCII case-insensitive) → default deny
  * (not exposed, boundary, grant) → confirm / approve (a pending decision) → allow. Conditions are
  * evaluated where their rule's targets match (`expr-code.ts`): unknown fires forbid, confirm and
- * approve, and never grants.
+ * approve, and never grants. Long rule lists (forbids, grants, confirm/approve, glob exposures)
+ * become scans bucketed by name prefix and split into parts (`scan.ts`).
  *
  * Allocation: the allow path allocates nothing — the covering grants become a bit mask and the
  * decision for each realizable mask is preallocated (`emit-grants.ts`; an agent with more than
@@ -15,12 +16,13 @@
 import { ALLOW_PREFIX, CLASS_RANK, FORBID_PREFIX, decisionText, forbidSuffix } from "../ir/decision-text.js";
 import type { ExprIR, TargetsIR, ToolClass } from "../ir/ir.js";
 import { Code, Name, comment, frozenArray, join, ts } from "./code.js";
-import { CLASSES, MAX_MASK_GRANTS, classTest, emitGrantList, emitGrants, grantArgs, unconditionalBits } from "./emit-grants.js";
+import { CLASSES, MAX_MASK_GRANTS, classTest, emitGrantList, emitGrants, grantArgs, grantParams, unconditionalBits } from "./emit-grants.js";
 import { REQUEST_PARAMS, envArgs, type CondEmitter } from "./expr-code.js";
-import { anyGlobTest } from "./glob-code.js";
+import { anyGlobTest, globTest } from "./glob-code.js";
 import { approveConst, approveData, confirmConst, confirmData } from "./pending.js";
 import type { ModuleBuilder } from "./module.js";
 import type { AgentPlan } from "./plan.js";
+import { FIRED, FIRED_TYPE, emitScan, fireStmt } from "./scan.js";
 
 const tool = Name.of("tool");
 const p = Name.of("p");
@@ -56,10 +58,19 @@ function collect(
   });
 }
 
+/** Conditions in scan helpers, which get the class rank `k` rather than `$cls`. */
+const ENV_K = envArgs(ts`${tool}`, ts`${tool}`, ts`(k >= 0 ? CLASS_NAMES[k]! : null)`);
+/** A forbid's statement in a scan helper. */
+function fire(mb: ModuleBuilder, ce: CondEmitter, r: { id: string; at: string; targets: TargetsIR; when: ExprIR | null; message: string }): Code {
+  return fireStmt(mb, r, () => (r.when === null ? targetsTest(mb, r.targets) : ts`${targetsTest(mb, r.targets)} && ${ce.cond(r.when, r.at)}(${ENV_K}) !== 0`));
+}
+
 /** Emit `decideOther_<slug>(tool, p)`; returns its name. */
 export function emitDefaultBranch(mb: ModuleBuilder, plan: AgentPlan, slug: string, inBoundary: Name, ce: CondEmitter): Name {
   const { agent } = plan;
   const name = Name.of(`decideOther_${slug}`);
+  const scanParams = grantParams(plan);
+  const scanArgs = grantArgs(plan);
   const useMask = plan.grants.length <= MAX_MASK_GRANTS;
   const grants = useMask ? emitGrants(mb, plan, slug, ce) : { list: emitGrantList(mb, plan, slug, ce) };
   // `listed` needs an unconditional grant (§7.3 is args-independent; U never grants).
@@ -87,30 +98,71 @@ export function emitDefaultBranch(mb: ModuleBuilder, plan: AgentPlan, slug: stri
     const globs = agent.tools.filter((t) => t.glob && CLASS_RANK[t.class ?? "destructive"] === rank).map((t) => t.name);
     if (globs.length > 0) byRank.push(ts`${byRank.length > 0 ? ts`else ` : ts``}if (${anyGlobTest(mb, tool, globs, false)}) k = ${rank};`);
   }
+  const k = Name.of("k");
+  const exposureScan = emitScan(mb, {
+    fnPrefix: `exposure_${slug}`,
+    what: "glob exposures",
+    subject: tool,
+    params: [[tool, Code.trusted("string")]],
+    args: ts`${tool}`,
+    acc: k,
+    accType: Code.trusted("number"),
+    items: agent.tools
+      .filter((t) => t.glob)
+      .map((t) => {
+        const rank = CLASS_RANK[t.class ?? "destructive"];
+        return { refs: [t.name], stmt: ts`if (${k} < ${rank} && ${globTest(mb, tool, t.name, false)}) ${k} = ${rank};` };
+      }),
+  });
   const body: Code[] = [
     comment("Exposure by glob (exact names are switch cases); the most restrictive class wins, no class = destructive."),
     ts`let k: number = -1;`,
-    ...byRank,
+    ...(exposureScan ?? byRank),
   ];
   if (plan.conditional) body.push(ts`const $cls = k >= 0 ? CLASS_NAMES[k]! : null;`);
 
   // Forbids: every matching id (sorted: rules are visited by id); an unknown condition fires.
-  const fIds = Name.of("forbidIds");
-  const fMsg = Name.of("forbidText");
-  const hard = Name.of("hard");
-  body.push(ts`let ${fIds}: string[] | undefined;`, ts`let ${fMsg} = "";`, ts`let ${hard} = false;`);
-  body.push(...collect(mb, ce, fIds, fMsg, plan.forbids.map((f) => ({ ...f, message: forbidSuffix(f.id, f.reason), hard: f.when === null })), hard));
-  body.push(
-    join(
-      [
-        ts`if (${fIds} !== undefined) {`,
-        ts`  const listed = !${hard} && k >= 0 && ${inBoundary}(${tool}, ${p}) && ${granted};`,
-        ts`  return Object.freeze({ effect: "deny", reason: "forbid", ruleIds: Object.freeze(${fIds}), message: ${FORBID_PREFIX} + ${tool} + ${fMsg}, upstream: null, toolClass: k >= 0 ? CLASS_NAMES[k]! : null, listed, confirm: null, approval: null });`,
-        ts`}`,
-      ],
-      "\n",
-    ),
-  );
+  const forbidScan = emitScan(mb, {
+    fnPrefix: `forbids_${slug}`,
+    what: "forbids",
+    subject: tool,
+    params: scanParams,
+    args: scanArgs,
+    acc: FIRED,
+    accType: FIRED_TYPE,
+    items: plan.forbids.map((f) => ({ refs: f.targets.kind === "tools" ? f.targets.refs : null, stmt: fire(mb, ce, { ...f, message: forbidSuffix(f.id, f.reason) }) })),
+  });
+  if (forbidScan !== undefined) {
+    body.push(ts`let ${FIRED}: ${FIRED_TYPE} = undefined;`, ...forbidScan);
+    body.push(
+      join(
+        [
+          ts`if (${FIRED} !== undefined) {`,
+          ts`  const listed = !${FIRED}.hard && k >= 0 && ${inBoundary}(${tool}, ${p}) && ${granted};`,
+          ts`  return Object.freeze({ effect: "deny", reason: "forbid", ruleIds: Object.freeze(${FIRED}.ids), message: ${FORBID_PREFIX} + ${tool} + ${FIRED}.text, upstream: null, toolClass: k >= 0 ? CLASS_NAMES[k]! : null, listed, confirm: null, approval: null });`,
+          ts`}`,
+        ],
+        "\n",
+      ),
+    );
+  } else {
+    const fIds = Name.of("forbidIds");
+    const fMsg = Name.of("forbidText");
+    const hard = Name.of("hard");
+    body.push(ts`let ${fIds}: string[] | undefined;`, ts`let ${fMsg} = "";`, ts`let ${hard} = false;`);
+    body.push(...collect(mb, ce, fIds, fMsg, plan.forbids.map((f) => ({ ...f, message: forbidSuffix(f.id, f.reason), hard: f.when === null })), hard));
+    body.push(
+      join(
+        [
+          ts`if (${fIds} !== undefined) {`,
+          ts`  const listed = !${hard} && k >= 0 && ${inBoundary}(${tool}, ${p}) && ${granted};`,
+          ts`  return Object.freeze({ effect: "deny", reason: "forbid", ruleIds: Object.freeze(${fIds}), message: ${FORBID_PREFIX} + ${tool} + ${fMsg}, upstream: null, toolClass: k >= 0 ? CLASS_NAMES[k]! : null, listed, confirm: null, approval: null });`,
+          ts`}`,
+        ],
+        "\n",
+      ),
+    );
+  }
 
   // Default deny, in order. (Posture needs no check here: a grant covering a write or destructive
   // class names that class or `all`, which is exactly what read_only asks for.)
@@ -130,8 +182,25 @@ export function emitDefaultBranch(mb: ModuleBuilder, plan: AgentPlan, slug: stri
       return join([comment(`rule ${r.id} (${r.at})`), ts`if (${test}) (${list} ??= []).push(${data});`], "\n");
     };
     body.push(comment("Steps 7-8: confirm/approve rules that apply (condition not false) make the call pending."));
-    if (plan.confirms.length > 0) body.push(ts`let ${cs}: ConfirmRule[] | undefined;`, ...plan.confirms.map((r) => add(cs, confirmConst(mb, confirmData(r)), r)));
-    if (plan.approves.length > 0) body.push(ts`let ${aps}: ApproveRule[] | undefined;`, ...plan.approves.map((r) => add(aps, approveConst(mb, approveData(r, plan.teams)), r)));
+    const addK = (list: Name, data: Name, r: { id: string; at: string; targets: TargetsIR; when: ExprIR | null }) => {
+      const test = r.when === null ? targetsTest(mb, r.targets) : ts`${targetsTest(mb, r.targets)} && ${ce.cond(r.when, r.at)}(${ENV_K}) !== 0`;
+      return join([comment(`rule ${r.id} (${r.at})`), ts`if (${test}) (${list} ??= []).push(${data});`], "\n");
+    };
+    const scanOf = <R extends { id: string; at: string; targets: TargetsIR; when: ExprIR | null }>(what: "confirms" | "approves", list: Name, type: string, rules: readonly R[], data: (r: R) => Name): Code[] => {
+      const scan = emitScan(mb, {
+        fnPrefix: `${what}_${slug}`,
+        what,
+        subject: tool,
+        params: scanParams,
+        args: scanArgs,
+        acc: list,
+        accType: Code.trusted(`${type}[] | undefined`),
+        items: rules.map((r) => ({ refs: r.targets.kind === "tools" ? r.targets.refs : null, stmt: addK(list, data(r), r) })),
+      });
+      return [ts`let ${list}: ${Code.trusted(type)}[] | undefined;`, ...(scan ?? rules.map((r) => add(list, data(r), r)))];
+    };
+    if (plan.confirms.length > 0) body.push(...scanOf("confirms", cs, "ConfirmRule", plan.confirms, (r) => confirmConst(mb, confirmData(r))));
+    if (plan.approves.length > 0) body.push(...scanOf("approves", aps, "ApproveRule", plan.approves, (r) => approveConst(mb, approveData(r, plan.teams))));
     const hasC = plan.confirms.length > 0;
     const hasA = plan.approves.length > 0;
     const test = hasC && hasA ? ts`${cs} !== undefined || ${aps} !== undefined` : hasC ? ts`${cs} !== undefined` : ts`${aps} !== undefined`;

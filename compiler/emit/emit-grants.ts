@@ -10,6 +10,7 @@ import { Code, Name, comment, frozenArray, indent, join, ts } from "./code.js";
 import { anyGlobTest } from "./glob-code.js";
 import { REQUEST_PARAMS, envArgs, type CondEmitter } from "./expr-code.js";
 import type { ModuleBuilder } from "./module.js";
+import { emitScan, type ScanItem } from "./scan.js";
 import { accessCovers, grantIncludes, type AgentPlan, type RuleOf } from "./plan.js";
 
 /** Classes by rank. */
@@ -31,7 +32,7 @@ export function classTest(classes: readonly ToolClass[]): Code {
 }
 
 /** The grant functions' parameters: those of an agent with conditions also carry what conditions read. */
-function grantParams(plan: AgentPlan): (readonly [Name, Code])[] {
+export function grantParams(plan: AgentPlan): (readonly [Name, Code])[] {
   const base: (readonly [Name, Code])[] = [
     [tool, Code.trusted("string")],
     [p, Code.trusted("number")],
@@ -140,12 +141,14 @@ export function emitGrants(mb: ModuleBuilder, plan: AgentPlan, slug: string, ce:
 export function emitGrantList(mb: ModuleBuilder, plan: AgentPlan, slug: string, ce: CondEmitter): Name {
   const name = Name.of(`grantIds_${slug}`);
   const ids = Name.of("ids");
-  const body: Code[] = [ts`let ${ids}: string[] | undefined;`];
+  const items: ScanItem[] = [];
   for (const g of plan.grants) {
     const test = grantTest(mb, plan, g, ce);
-    if (test) body.push(join([comment(`rule ${g.id} (${g.at})`), ts`if (${test}) (${ids} ??= []).push(${g.id});`], "\n"));
+    if (test) items.push({ refs: g.on, stmt: join([comment(`rule ${g.id} (${g.at})`), ts`if (${test}) (${ids} ??= []).push(${g.id});`], "\n") });
   }
-  body.push(ts`return ${ids};`);
+  const accType = Code.trusted("string[] | undefined");
+  const scan = emitScan(mb, { fnPrefix: `grants_${slug}`, what: "grants", subject: tool, params: grantParams(plan), args: grantArgs(plan), acc: ids, accType, items });
+  const body: Code[] = [ts`let ${ids}: ${accType}${scan ? ts` = undefined` : ts``};`, ...(scan ?? items.map((i) => i.stmt)), ts`return ${ids};`];
   mb.fn({
     name,
     params: grantParams(plan),

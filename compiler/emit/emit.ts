@@ -11,6 +11,7 @@ import { Code, Name, comment, commentText, frozenArray, frozenObject, indent, jo
 import { emitClientName, emitUpstreamName, emitDecide } from "./emit-agent.js";
 import { blocksCode, idempotencyCode, limitsCode } from "./emit-obligations.js";
 import { redactionKeyOf, redactionsCode } from "./emit-redaction.js";
+import { rootsCode } from "./emit-roots.js";
 import { CondEmitter } from "./expr-code.js";
 import { anyGlobTest } from "./glob-code.js";
 import { exprHelpersCode } from "./expr-helpers.js";
@@ -40,7 +41,20 @@ const N = (s: string) => Name.of(s);
 
 /** Whether clients of `agent` need no credential (mirrors check-anonymous). */
 export function allowsAnonymousIr(ir: BundleIR, agent: AgentIR): boolean {
+  if (agent.auth?.scheme === "oidc") return false;
   return agent.auth?.scheme === "none" || !ir.principals.some((p) => p.token !== null);
+}
+
+/** `CompiledAgent.auth`: bearer or oidc as written; null when not written or `auth none`. */
+function clientAuthCode(a: AgentIR): Code | null {
+  const auth = a.auth;
+  if (auth === null || auth.scheme === "none") return null;
+  if (auth.scheme === "bearer") return frozenObject([[N("scheme"), "bearer"]]);
+  return frozenObject([
+    [N("scheme"), "oidc"],
+    [N("issuer"), auth.issuer ?? ""],
+    [N("audience"), auth.audience ?? ""],
+  ]);
 }
 
 function secretCode(s: { kind: string; value: string } | null): Code {
@@ -59,6 +73,7 @@ function principalsCode(slots: readonly Slot[]): Code {
         [N("kind"), s.principal!.kind],
         [N("index"), s.index],
         [N("token"), secretCode(s.principal!.token)],
+        [N("oidcSub"), s.principal!.oidcSub],
         [N("teams"), frozenArray([...s.teams].sort())],
       ]),
     );
@@ -101,6 +116,8 @@ interface AgentSpecs {
   readonly limits: Code;
   readonly idempotency: Code;
   readonly blocks: Code;
+  /** `CompiledAgent.roots` (§8.4); null = the field is left out (no roots declared). */
+  readonly roots: Name | null;
 }
 
 function agentCode(ir: BundleIR, a: AgentIR, decide: Name, clientName: Name, upstreamName: Name, specs: AgentSpecs): Code {
@@ -111,6 +128,7 @@ function agentCode(ir: BundleIR, a: AgentIR, decide: Name, clientName: Name, ups
     [N("upstream"), upstreamCode(a)],
     [N("upstreamAuth"), auth === null ? null : frozenObject([[N("scheme"), auth.scheme], [N("header"), auth.header], [N("secret"), secretCode(auth.secret)]])],
     [N("allowAnonymous"), allowsAnonymousIr(ir, a)],
+    [N("auth"), clientAuthCode(a)],
     [N("decide"), decide],
     [N("clientName"), clientName],
     [N("upstreamName"), upstreamName],
@@ -119,6 +137,7 @@ function agentCode(ir: BundleIR, a: AgentIR, decide: Name, clientName: Name, ups
     [N("idempotency"), specs.idempotency],
     [N("blocks"), specs.blocks],
     [N("redactionKey"), secretCode(redactionKeyOf(ir))],
+    ...(specs.roots === null ? [] : [[N("roots"), specs.roots] as const]),
   ]);
 }
 
@@ -156,7 +175,7 @@ export function emitPolicy(ir: BundleIR, opts: EmitOptions): EmittedPolicy {
   const agentEntries = ir.agents.map((a, i) => {
     const plan = planAgent(a, slots, ir.teams);
     conditional ||= plan.conditional;
-    const ce = new CondEmitter(mb, a.name);
+    const ce = new CondEmitter(mb, a.name, ir.detectors);
     const decide = emitDecide(mb, plan, slugs[i]!, inBoundary, invalid, ce);
     const clientName = emitClientName(mb, a, slugs[i]!);
     const upstreamName = emitUpstreamName(mb, a, slugs[i]!);
@@ -165,6 +184,7 @@ export function emitPolicy(ir: BundleIR, opts: EmitOptions): EmittedPolicy {
       limits: limitsCode(mb, a),
       idempotency: idempotencyCode(mb, ce, a),
       blocks: blocksCode(mb, ce, a),
+      roots: rootsCode(mb, a),
     });
   });
 
@@ -174,12 +194,25 @@ export function emitPolicy(ir: BundleIR, opts: EmitOptions): EmittedPolicy {
   // Helpers (condition values, the pending merge) only as far as the module uses them.
   const exprHelpers = exprHelpersCode(usedText(mb, agentEntries)).text;
   const used = identifiersIn(`${usedText(mb, agentEntries)}\n${exprHelpers}`);
-  const optionalTypes = ["ApprovalNeed", "BlockSpec", "ConfirmNeed", "IdempotencySpec", "LimitSpec"].filter((t) => used.has(t));
+  const optionalTypes = ["ApprovalNeed", "BlockSpec", "ConfirmNeed", "IdempotencySpec", "LimitSpec", "RootsSpec", "TextMatcher"].filter((t) => used.has(t));
+  // `bind` (CompiledBundle): lends the module the runtime's matchers when a condition needs them.
+  const lends = used.has("$rt");
+  const bind: StatementStructures = {
+    kind: StructureKind.Function,
+    isExported: true,
+    name: "bind",
+    parameters: [{ name: lends ? "rt" : "_rt", type: "BundleRuntime" }],
+    returnType: "void",
+    statements: lends ? ["$rt = rt;"] : [],
+    leadingTrivia: lends
+      ? "// The runtime lends its linear-time matchers (detectors, non-safe regexes); until then those conditions are unknown.\n"
+      : "// Nothing in this bundle needs the runtime's matchers.\n",
+  };
   const statements: (StatementStructures | string)[] = [
     {
       kind: StructureKind.ImportDeclaration,
       isTypeOnly: true,
-      namedImports: [...new Set(["CompiledAgent", ...(conditional ? ["DecideContext"] : []), "Decision", "Principal", "PrincipalSpec", "RedactionRuleSpec", "ToolClass", ...optionalTypes])].sort(),
+      namedImports: [...new Set(["BundleRuntime", "CompiledAgent", ...(conditional ? ["DecideContext"] : []), "Decision", "Principal", "PrincipalSpec", "RedactionRuleSpec", "ToolClass", ...optionalTypes])].sort(),
       moduleSpecifier: "talon/runtime/hooks",
     },
     constStatement(N("BUNDLE_HASH"), Code.trusted("string"), ts`${opts.bundleHash}`, true, comment("sha256 of the compiler version and the canonical IR with its source positions.")),
@@ -198,6 +231,7 @@ export function emitPolicy(ir: BundleIR, opts: EmitOptions): EmittedPolicy {
         ...(f.leading ? { leadingTrivia: `${f.leading.text}\n` } : {}),
       }),
     ),
+    bind,
     constStatement(
       N("agents"),
       Code.trusted("readonly CompiledAgent[]"),

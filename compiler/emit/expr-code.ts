@@ -6,11 +6,13 @@
  * and `??` short-circuiting through temporaries (typed `unknown`: `as unknown` keeps TypeScript from
  * narrowing them to a literal's type). Constant lists, typed literals, regexes and
  * time-zone formatters are hoisted to module constants, so the common paths allocate nothing.
+ * Detectors and regexes that are not provably backtracking-safe become `Lent` constants: matchers
+ * the runtime lends the module through `bind` (RE2, validators), U while unbound.
  * Every literal goes through `code.ts`. The reference evaluator is `compiler/interp/eval.ts`.
  */
 import { isBacktrackingSafe } from "../../runtime/helpers/regex.js";
-import type { ExprIR } from "../ir/ir.js";
-import { Code, Name, comment, join, ts } from "./code.js";
+import type { DetectorIR, ExprIR } from "../ir/ir.js";
+import { Code, Name, comment, frozenArray, frozenObject, join, ts } from "./code.js";
 import type { ModuleBuilder } from "./module.js";
 
 /** Parameters every condition function takes (what §5's roots read). */
@@ -58,6 +60,8 @@ export class CondEmitter {
   constructor(
     private readonly mb: ModuleBuilder,
     private readonly agentName: string,
+    /** The bundle's declared detectors (`BundleIR.detectors`); other detector names are built-ins. */
+    private readonly detectors: readonly DetectorIR[] = [],
   ) {}
 
   /** Whether any condition was emitted (the helpers are then needed). */
@@ -175,6 +179,14 @@ export class CondEmitter {
     return this.mb.hoist(prefix, Code.trusted(type), init);
   }
 
+  /** @internal the `Lent` constant of detector `name`: declared in the bundle, else built-in. */
+  detector(name: string): Name {
+    const d = this.detectors.find((x) => x.name === name);
+    if (!d) return this.hoist("DETECTOR", "Lent", ts`builtinDetector(${name})`);
+    const patterns = d.patterns.map((p) => frozenObject([[Name.of("source"), p.source], [Name.of("flags"), p.flags]]));
+    return this.hoist("DETECTOR", "Lent", ts`declaredDetector(Object.freeze([${join(patterns, ", ")}]), ${frozenArray(d.validators)})`);
+  }
+
   /** @internal */
   get agent(): string {
     return this.agentName;
@@ -285,8 +297,10 @@ class Body {
         return ts`((${t} = ${this.expr(l)} as unknown) === $U ? ${this.expr(r)} : ${t})`;
       }
       case "matches": {
-        if (r.op !== "regex" || !isBacktrackingSafe(r.source)) return ts`$U`;
+        if (r.op === "detector") return ts`matchesLent(${this.ce.detector(r.name)}, ${this.expr(l)})`;
+        if (r.op !== "regex") return ts`$U`;
         const flags = [...new Set(r.flags)].sort().join("");
+        if (!isBacktrackingSafe(r.source)) return ts`matchesLent(${this.ce.hoist("RE", "Lent", ts`lentRegex(${r.source}, ${flags})`)}, ${this.expr(l)})`;
         const re = this.ce.hoist("RE", "RegExp", ts`nativeRe(${r.source}, ${flags})`);
         return ts`matches(${re}, ${this.expr(l)})`;
       }
@@ -303,6 +317,13 @@ class Body {
       if (e.fn === "has" && args.length === 1) return ts`known(${this.expr(args[0]!)})`;
       if (e.fn === "has") return ts`false`;
       if (e.fn === "size" && args.length === 1) return ts`size(${this.expr(args[0]!)})`;
+      if (e.fn === "detect" && args.length >= 2) {
+        const names = args.slice(1).map((d) => (d.op === "detector" ? d.name : null));
+        if (names.includes(null)) return ts`$U`; // `detect` takes detector names only
+        const lents = names.map((n) => ts`${this.ce.detector(n!)}`);
+        const list = this.ce.hoist("DETECTORS", "readonly Lent[]", ts`Object.freeze([${join(lents, ", ")}])`);
+        return ts`detectIn(${this.expr(args[0]!)}, ${list})`;
+      }
       return ts`$U`;
     }
     if (e.fn === "exists" || e.fn === "all") {

@@ -289,6 +289,85 @@ function matches(re: RegExp, s: unknown): unknown {
   return typeof s === "string" ? re.test(s) : $U;
 }
 
+/** The runtime's matchers, lent by \`bind\`; while unbound, detector and non-safe regex conditions are U. */
+let $rt: BundleRuntime | undefined;
+
+/** A matcher the runtime makes on first use after \`bind\`; null (U) while unbound or when the runtime cannot make it. */
+class Lent {
+  private rt: BundleRuntime | undefined = undefined;
+  private m: TextMatcher | null = null;
+  constructor(private readonly make: (rt: BundleRuntime) => TextMatcher) {}
+  get(): TextMatcher | null {
+    if ($rt === undefined) return null;
+    if (this.rt !== $rt) {
+      this.rt = $rt;
+      try {
+        this.m = this.make($rt);
+      } catch {
+        this.m = null;
+      }
+    }
+    return this.m;
+  }
+}
+
+/** A built-in detector (pattern + validator, e.g. Luhn); probing "" makes an unknown name fail here, not mid-scan. */
+function builtinDetector(name: string): Lent {
+  return new Lent((rt) => {
+    rt.detect(name, "");
+    return { test: (text: string) => rt.detect(name, text) };
+  });
+}
+
+/** A declared detector: a match of one of its patterns that all its validators accept. */
+function declaredDetector(patterns: readonly { source: string; flags: string }[], validators: readonly string[]): Lent {
+  return new Lent((rt) => rt.detector(patterns, validators));
+}
+
+/** A regex that is not provably backtracking-safe: the runtime compiles it for a linear-time engine. */
+function lentRegex(source: string, flags: string): Lent {
+  return new Lent((rt) => rt.regex(source, flags));
+}
+
+/** \`s matches\` a detector or a lent regex. */
+function matchesLent(m: Lent, s: unknown): unknown {
+  const t = m.get();
+  return typeof s === "string" && t !== null ? t.test(s) : $U;
+}
+
+/**
+ * \`detect(v, d...)\`: the string leaves of v, depth-first in order (array items, object values in
+ * key order): true at the first hit; U when v is U, a detector is unavailable, or the walk passes
+ * max_elements = 10000 nodes or max_scan = 1 MiB (2^20 UTF-16 units) of text first; else false.
+ */
+function detectIn(v: unknown, ds: readonly Lent[]): unknown {
+  if (v === $U) return $U;
+  const ms: TextMatcher[] = [];
+  for (let i = 0; i < ds.length; i++) {
+    const m = ds[i]!.get();
+    if (m === null) return $U;
+    ms.push(m);
+  }
+  const stack: unknown[] = [v];
+  let nodes = 0;
+  let text = 0;
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (++nodes > 10000) return $U;
+    if (typeof x === "string") {
+      text += x.length;
+      if (text > 1048576) return $U;
+      for (let i = 0; i < ms.length; i++) if (ms[i]!.test(x)) return true;
+    } else if (Array.isArray(x)) {
+      for (let i = x.length - 1; i >= 0; i--) stack.push(x[i]);
+    } else if (isRecord(x)) {
+      const keys = Object.keys(x);
+      for (let i = keys.length - 1; i >= 0; i--) stack.push(x[keys[i]!]);
+    }
+  }
+  return false;
+}
+
 /** A formatter for a time zone, or null for an invalid one. */
 function tzFormat(tz: unknown): Intl.DateTimeFormat | null {
   if (typeof tz !== "string") return null;

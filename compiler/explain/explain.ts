@@ -10,6 +10,8 @@ import { evalCond, type EvalEnv, type Tri } from "../interp/eval.js";
 import { decideRef, resolveToolRef, targetsHit } from "../interp/decide.js";
 import { globMatchRef } from "../interp/glob.js";
 import type { AgentIR, BundleIR, RuleIR, TargetsIR } from "../ir/ir.js";
+import { rootsSpecOf } from "../ir/roots-spec.js";
+import { checkPaths } from "../../runtime/roots/check.js";
 import { printExpr, printRule } from "../ir/print.js";
 import type { Source } from "../source/source.js";
 import { firstUnknown } from "./first-unknown.js";
@@ -107,12 +109,18 @@ export function explain(ir: BundleIR, call: ExplainCall, sources: ReadonlyMap<st
   if (!agent) throw new ExplainError(`no agent ${JSON.stringify(call.agent)} in the bundle (agents: ${ir.agents.map((a) => a.name).join(", ") || "none"})`);
   const principal = principalFromIr(ir, call.as);
   if (!principal) throw new ExplainError(`no principal ${JSON.stringify(call.as)} in the bundle (principals: ${ir.principals.map((p) => p.id).join(", ") || "none"}, or anonymous)`);
-  const decision = decideRef(ir, agent.name, call.tool, principal, call.args, { meta: call.meta, now: call.now });
+  let decision = decideRef(ir, agent.name, call.tool, principal, call.args, { meta: call.meta, now: call.now });
+  // Virtual roots (§8.4): the runtime's path checks deny like a forbid, right after decide.
+  const roots = rootsSpecOf(agent);
+  if (roots !== null && decision.effect !== "deny") {
+    const pc = checkPaths(roots, call.tool, decision.toolClass, call.args);
+    if (!pc.ok) decision = { ...decision, effect: "deny", reason: pc.reason, ruleIds: [], message: pc.message, upstream: null, confirm: null, approval: null };
+  }
   const resolved = resolveToolRef(agent, call.tool);
   const upstream = resolved?.upstream ?? call.tool;
   const cls = resolved?.cls ?? null;
   const exposure = agent.tools.find((t) => !t.glob && t.name === call.tool) ?? agent.tools.find((t) => t.glob && globMatchRef(t.name, call.tool));
-  const env: EvalEnv = { args: call.args, meta: call.meta, now: call.now, principal, tool: call.tool, upstream, cls, agent: agent.name };
+  const env: EvalEnv = { args: call.args, meta: call.meta, now: call.now, principal, tool: call.tool, upstream, cls, agent: agent.name, detectors: ir.detectors };
   const ref = (r: RuleIR): RuleRef => ({ id: r.id, kind: r.kind, at: r.at, source: sourceLine(r.at, sources) || printRule(r) });
   const conditions: ConditionTrace[] = [];
   for (const r of agent.rules) {

@@ -22,11 +22,13 @@ function operands(e: ExprIR): ExprIR[] {
     case "neg":
       return [e.operand];
     case "binary":
-      return [e.left, e.right];
+      // The right side of `matches` is a regex or detector: a matcher, not a value (U as one).
+      return e.kind === "matches" ? [e.left] : [e.left, e.right];
     case "in_range":
       return [e.value, e.low, e.high];
     case "call":
       if (e.fn === "exists" || e.fn === "all") return e.target ? [e.target] : [];
+      if (e.fn === "detect") return e.args.slice(0, 1); // the rest name detectors
       return [...(e.target ? [e.target] : []), ...e.args];
     default:
       return [];

@@ -123,7 +123,7 @@ export function decideRef(ir: BundleIR, agentName: string, tool: string, princip
   const resolved = resolveToolRef(agent, tool);
   const upstream = resolved?.upstream ?? tool;
   const cls = resolved?.cls ?? null;
-  const env: EvalEnv = { args, meta: ctx?.meta, now: ctx?.now, principal, tool, upstream, cls, agent: agent.name };
+  const env: EvalEnv = { args, meta: ctx?.meta, now: ctx?.now, principal, tool, upstream, cls, agent: agent.name, detectors: ir.detectors };
   /** Rule boundary (§5): U fires forbid, approve and confirm … */
   const fires = (when: ExprIR | null) => when === null || evalCond(when, env) !== "F";
   /** … and never grants. */

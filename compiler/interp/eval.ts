@@ -9,16 +9,23 @@
  * - Bare `now`, `caller`, `tool`, `agent`, a regex or a detector used as a value are U.
  * - A list or object literal with a U item is U.
  * - `now.weekday(tz)` is ISO: Monday = 1 … Sunday = 7.
- * - `matches` on a detector, on a regex that is not provably backtracking-safe, `detect()` and
- *   `args_hash()` are U until the runtime supplies those engines to the bundle (fails closed: U
- *   fires forbid/approve/confirm and never grants).
+ * - `s matches <detector>` and `detect(v, d…)` run the detectors of `runtime/helpers/detectors.ts`
+ *   (a declared detector shadows a built-in of the same name); a regex that is not provably
+ *   backtracking-safe runs on RE2 (`compileRegex`). A detector or regex that cannot be built (an
+ *   unknown validator) is U. The bundle gets the same matchers from the runtime (`bind`).
+ * - `detect(v, d…)` walks `v` depth-first in order (array items, then object values in key order)
+ *   and scans string leaves: true at the first hit; U when `v` is U, when it visits more than
+ *   `MAX_ELEMENTS` nodes or more than `MAX_SCAN` UTF-16 units of text before a hit; else false.
+ * - `args_hash()` is U until the runtime supplies it (fails closed: U fires forbid/approve/confirm
+ *   and never grants).
  * - A quantifier over more than `MAX_ELEMENTS` elements is U.
  * - `response` is the CallToolResult a `block`/`redact` condition is evaluated for (U when there is
  *   none); `result` is derived from it by `resultOfRef`.
  */
 import type { Principal, ToolClass } from "../../runtime/hooks.js";
-import { compileRegex, isBacktrackingSafe } from "../../runtime/helpers/regex.js";
-import type { ExprIR } from "../ir/ir.js";
+import { declaredDetector, detector } from "../../runtime/helpers/detectors.js";
+import { compileRegex } from "../../runtime/helpers/regex.js";
+import type { DetectorIR, ExprIR } from "../ir/ir.js";
 
 /** The unknown value. */
 export const U: unique symbol = Symbol("unknown");
@@ -34,8 +41,10 @@ export class Typed {
   ) {}
 }
 
-/** Quantifiers visit at most this many elements (`max_elements`). */
+/** Quantifiers visit at most this many elements (`max_elements`); `detect` at most this many nodes. */
 export const MAX_ELEMENTS = 10000;
+/** `detect` scans at most this much string text (`max_scan` 1 MiB, in UTF-16 code units). */
+export const MAX_SCAN = 1 << 20;
 const LIMIT = 2 ** 53;
 
 /** What a condition can read. */
@@ -50,6 +59,8 @@ export interface EvalEnv {
   readonly agent: string;
   /** The CallToolResult in `redact`/`block` conditions on the response path; undefined elsewhere (U). */
   readonly response?: unknown;
+  /** The bundle's declared detectors (`BundleIR.detectors`); other detector names are built-ins. */
+  readonly detectors: readonly DetectorIR[];
 }
 
 /** `result` is parsed from a text block only up to this many UTF-16 code units (1 MiB of ASCII). */
@@ -166,12 +177,71 @@ function containsCp(s: string, p: string): boolean {
   return false;
 }
 
-const regexCache = new Map<string, { test(s: string): boolean } | null>();
-function regexTest(source: string, flags: string, s: string): Value {
-  const key = `${flags}/${source}`;
-  if (!regexCache.has(key)) regexCache.set(key, isBacktrackingSafe(source) ? compileRegex(source, flags) : null);
-  const re = regexCache.get(key)!;
-  return re === null ? U : re.test(s);
+type Test = (s: string) => boolean;
+
+/** Built once per pattern/detector; null when it cannot be built (bad pattern, unknown validator). */
+const matcherCache = new Map<string, Test | null>();
+function cached(key: string, make: () => Test): Test | null {
+  if (!matcherCache.has(key)) {
+    let t: Test | null;
+    try {
+      t = make();
+    } catch {
+      t = null;
+    }
+    matcherCache.set(key, t);
+  }
+  return matcherCache.get(key)!;
+}
+
+function regexMatcher(source: string, flags: string): Test | null {
+  return cached(`regex\u0000${flags}\u0000${source}`, () => {
+    const re = compileRegex(source, flags);
+    return (s) => re.test(s);
+  });
+}
+
+/** The detector `name`: declared in the bundle, else built-in; null when unknown or unbuildable. */
+function detectorMatcher(name: string, env: EvalEnv): Test | null {
+  const d = env.detectors.find((x) => x.name === name);
+  if (d) {
+    return cached(`declared\u0000${JSON.stringify([d.patterns, d.validators])}`, () => {
+      const det = declaredDetector(d.name, d.patterns, d.validators);
+      return (s) => det.test(s);
+    });
+  }
+  return cached(`builtin\u0000${name}`, () => {
+    const det = detector(name);
+    if (!det) throw new Error(`unknown detector ${name}`);
+    return (s) => det.test(s);
+  });
+}
+
+/**
+ * `detect(v, d…)`: see the header. A pre-order walk that keeps, per open container, its children
+ * and the next index (not recursion: 10,000 nested arrays would overflow the call stack).
+ */
+function detectIn(v: Value, tests: readonly Test[]): Value {
+  if (v === U) return U;
+  let nodes = 0;
+  let text = 0;
+  const open: { items: Value[]; next: number }[] = [{ items: [v], next: 0 }];
+  while (open.length > 0) {
+    const top = open[open.length - 1]!;
+    if (top.next === top.items.length) {
+      open.pop();
+      continue;
+    }
+    const x = top.items[top.next++];
+    if (++nodes > MAX_ELEMENTS) return U;
+    if (typeof x === "string") {
+      text += x.length;
+      if (text > MAX_SCAN) return U;
+      if (tests.some((t) => t(x))) return true;
+    } else if (Array.isArray(x)) open.push({ items: x, next: 0 });
+    else if (isObj(x)) open.push({ items: Object.keys(x).map((k) => x[k]), next: 0 });
+  }
+  return false;
 }
 
 /** Hour (0–23) or ISO weekday (1–7) of `ms` in zone `tz`; U for an invalid zone. */
@@ -270,8 +340,8 @@ function evalBinary(kind: string, l: ExprIR, r: ExprIR, env: EvalEnv, vars: Vars
   }
   if (kind === "matches") {
     const s = evalExpr(l, env, vars);
-    if (typeof s !== "string" || r.op !== "regex") return U;
-    return regexTest(r.source, r.flags, s);
+    const test = r.op === "regex" ? regexMatcher(r.source, r.flags) : r.op === "detector" ? detectorMatcher(r.name, env) : null;
+    return typeof s === "string" && test !== null ? test(s) : U;
   }
   const a = evalExpr(l, env, vars);
   const b = evalExpr(r, env, vars);
@@ -312,6 +382,11 @@ function evalCall(e: Extract<ExprIR, { op: "call" }>, env: EvalEnv, vars: Vars):
   if (e.target === null) {
     if (e.fn === "has") return e.args.length === 1 && evalExpr(e.args[0]!, env, vars) !== U;
     if (e.fn === "size" && e.args.length === 1) return sizeOf(evalExpr(e.args[0]!, env, vars));
+    if (e.fn === "detect" && e.args.length >= 2) {
+      const tests = e.args.slice(1).map((d) => (d.op === "detector" ? detectorMatcher(d.name, env) : null));
+      if (tests.some((t) => t === null)) return U;
+      return detectIn(evalExpr(e.args[0]!, env, vars), tests as Test[]);
+    }
     return U;
   }
   if (e.fn === "exists" || e.fn === "all") {

@@ -42,8 +42,8 @@ function ruleOf<K extends RuleIR["kind"]>(ir: BundleIR, agentName: string, kind:
   return r;
 }
 
-function evalEnv(agentName: string, env: CallEnvRef): EvalEnv {
-  return { ...env, agent: agentName };
+function evalEnv(ir: BundleIR, agentName: string, env: CallEnvRef): EvalEnv {
+  return { ...env, agent: agentName, detectors: ir.detectors };
 }
 
 const triNum = (e: ExprIR, env: EvalEnv): 0 | 1 | 2 => {
@@ -72,7 +72,7 @@ export function idempotencyRef(ir: BundleIR, agentName: string): { id: string; o
 /** The key values of `idempotent` rule `id` for a call; null when one is unknown (or not JSON data). */
 export function idempotencyKeyRef(ir: BundleIR, agentName: string, id: string, env: CallEnvRef): unknown[] | null {
   const r = ruleOf(ir, agentName, "idempotent", id);
-  const e = evalEnv(agentName, env);
+  const e = evalEnv(ir, agentName, env);
   const values = r.key.map((k) => evalExpr(k, e));
   return values.some((v) => v === U || v instanceof Typed) ? null : values;
 }
@@ -84,11 +84,11 @@ export function blocksRef(ir: BundleIR, agentName: string): { id: string; on: Ta
 
 /** The `when` of block rule `id` for a response: 0 false, 1 true, 2 unknown (the block fires unless 0). */
 export function blockWhenRef(ir: BundleIR, agentName: string, id: string, env: CallEnvRef): 0 | 1 | 2 {
-  return triNum(ruleOf(ir, agentName, "block", id).when, evalEnv(agentName, env));
+  return triNum(ruleOf(ir, agentName, "block", id).when, evalEnv(ir, agentName, env));
 }
 
 /** The `when`/`unless` of redact rule `id` (0/1/2), or null when it has none. */
 export function redactWhenRef(ir: BundleIR, agentName: string, id: string, env: CallEnvRef): 0 | 1 | 2 | null {
   const w = ruleOf(ir, agentName, "redact", id).when;
-  return w === null ? null : triNum(w, evalEnv(agentName, env));
+  return w === null ? null : triNum(w, evalEnv(ir, agentName, env));
 }

@@ -135,7 +135,16 @@ function lowerCall(e: Extract<Expr, { kind: "call" }>, scope: ExprScope): ExprIR
       const help = didYouMean(fn, GLOBAL_FUNCTIONS);
       scope.diags.report("TAL0305", e.callee.span, { args: { name: fn }, ...(help !== undefined ? { help } : {}) });
     }
-    return { op: "call", fn, target: null, args: e.args.map((a) => lowerExpr(a, scope)) };
+    const reported = scope.diags.items.length;
+    const args = e.args.map((a) => lowerExpr(a, scope));
+    // `detect(v, d…)`: one value, then one or more detector names (anything else would be unknown,
+    // always). An argument that already got its own error (an unknown name) is not reported twice.
+    if (fn === "detect" && scope.diags.items.length === reported) {
+      const bad = args.findIndex((a, i) => i > 0 && a.op !== "detector");
+      if (args.length < 2) scope.diags.report("TAL0201", e.span, { args: { expected: "`detect(value, detector, …)`", found: `${args.length} argument(s)` } });
+      else if (bad > 0) scope.diags.report("TAL0201", e.args[bad]!.span, { args: { expected: "a detector name", found: `a ${e.args[bad]!.kind} as argument ${bad + 1} of \`detect\`` } });
+    }
+    return { op: "call", fn, target: null, args };
   }
   const target = lowerExpr(e.target, scope);
   if (!isOneOf(METHODS, fn)) {

@@ -16,7 +16,7 @@
 import type { Principal } from "../../runtime/hooks.js";
 import { parseRedactPath, type PathSegment } from "../../runtime/redact/path.js";
 import { evalCond, type EvalEnv } from "../interp/eval.js";
-import type { TestStepIR, TestVerdictIR } from "../ir/ir.js";
+import type { DetectorIR, TestStepIR, TestVerdictIR } from "../ir/ir.js";
 import { printExpr } from "../ir/print.js";
 import type { CallOutcome } from "./simulate.js";
 
@@ -90,9 +90,9 @@ function stepsBelowRoot(pointer: string): string[] {
 }
 
 /** The env an `expect e` is evaluated in. */
-function envOf(o: CallOutcome, principal: Principal, tool: string, agent: string, meta: unknown, now: number): EvalEnv {
+function envOf(o: CallOutcome, c: ExpectContext): EvalEnv {
   const d = o.decision;
-  return { args: o.args, meta, now, principal, tool, upstream: d?.upstream ?? tool, cls: d?.toolClass ?? null, agent, response: o.response };
+  return { args: o.args, meta: c.meta, now: c.now, principal: c.principal, tool: c.tool, upstream: d?.upstream ?? c.tool, cls: d?.toolClass ?? null, agent: c.agent, response: o.response, detectors: c.detectors };
 }
 
 /** The call an expectation reads, as the runner knows it. */
@@ -103,6 +103,8 @@ export interface ExpectContext {
   readonly agent: string;
   readonly meta: unknown;
   readonly now: number;
+  /** The bundle's declared detectors (`BundleIR.detectors`). */
+  readonly detectors: readonly DetectorIR[];
 }
 
 /** Check one `expect` step; undefined when it holds. */
@@ -115,7 +117,7 @@ export function checkExpect(step: Extract<TestStepIR, { kind: "expect_verdicts" 
     return { code: "TAL0801", message: `expected ${bad.map(verdictText).join(", ")}, got ${got}` };
   }
   if (step.kind === "expect_expr") {
-    const t = evalCond(step.expr, envOf(o, c.principal, c.tool, c.agent, c.meta, c.now));
+    const t = evalCond(step.expr, envOf(o, c));
     if (t === "T") return undefined;
     return { code: "TAL0801", message: `expected ${printExpr(step.expr)} to hold, got ${t === "F" ? "false" : "unknown"} after ${got}` };
   }

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { CompiledAgent, Principal, PrincipalSpec } from "../../runtime/hooks.js";
+import { bundleRuntime } from "../../runtime/helpers/bundle-runtime.js";
+import type { CompiledAgent, CompiledBundle, Principal, PrincipalSpec } from "../../runtime/hooks.js";
 import type { FileAst } from "../lower/ast.js";
 import { compile, type CompileResult } from "../pipeline.js";
 
@@ -26,13 +27,15 @@ export interface TestBuild {
 
 let counter = 0;
 
-/** Import generated module text from a temporary file. */
+/** Import generated module text from a temporary file, bound to the runtime's matchers (as `talon serve` binds it). */
 export async function importGenerated(mjs: string): Promise<LoadedBundle> {
   const dir = mkdtempSync(join(tmpdir(), "talonc-test-"));
   try {
     const file = join(dir, `policy-${process.pid}-${counter++}.mjs`);
     writeFileSync(file, mjs);
-    return (await import(pathToFileURL(file).href)) as LoadedBundle;
+    const mod = (await import(pathToFileURL(file).href)) as LoadedBundle & Partial<Pick<CompiledBundle, "bind">>;
+    mod.bind?.(bundleRuntime);
+    return mod;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

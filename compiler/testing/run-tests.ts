@@ -7,7 +7,7 @@
  * - A prepared call runs when the next `call` or an `expect` comes, or at the end; each `expect`
  *   reads the latest call that ran. So several calls share state (rate limits, duplicates).
  */
-import type { BundleIR, TestIR, TestStepIR } from "../ir/ir.js";
+import type { BundleIR, DetectorIR, TestIR, TestStepIR } from "../ir/ir.js";
 import { checkExpect, type Failure } from "./expectations.js";
 import { principalOf, type LoadedBundle } from "./load.js";
 import { simulateCall, type CallOutcome, type CallSpec } from "./simulate.js";
@@ -49,8 +49,8 @@ interface Ran {
 
 const blank = (at: string): Pending => ({ tool: "", as: "", args: null, meta: null, confirmed: false, approved: false, returns: null, at, chat: false });
 
-/** Run one test. */
-export function runTest(test: TestIR, bundle: LoadedBundle): TestResult {
+/** Run one test (`detectors`: the bundle's declared detectors, for `expect` conditions). */
+export function runTest(test: TestIR, bundle: LoadedBundle, detectors: readonly DetectorIR[] = []): TestResult {
   const failures: TestFailure[] = [];
   const trace: string[] = [];
   const determining = new Set<string>();
@@ -120,7 +120,7 @@ export function runTest(test: TestIR, bundle: LoadedBundle): TestResult {
           break;
         }
         const r = last;
-        const f = checkExpect(step, { outcome: r.outcome, principal: principalOf(bundle, r.pending.as)!, tool: r.pending.tool, agent: agent.name, meta: r.pending.meta ?? undefined, now: r.now });
+        const f = checkExpect(step, { outcome: r.outcome, principal: principalOf(bundle, r.pending.as)!, tool: r.pending.tool, agent: agent.name, meta: r.pending.meta ?? undefined, now: r.now, detectors });
         if (f) fail(step.at, f);
       }
     }
@@ -131,7 +131,7 @@ export function runTest(test: TestIR, bundle: LoadedBundle): TestResult {
 
 /** Run every test of the bundle, in IR order (agent, then name). */
 export function runTests(ir: BundleIR, bundle: LoadedBundle): TestResult[] {
-  return ir.tests.map((t) => runTest(t, bundle));
+  return ir.tests.map((t) => runTest(t, bundle, ir.detectors));
 }
 
 /** Rules that determined no outcome in any test (`--coverage`, TAL0803), with where they are written. */

@@ -1,6 +1,7 @@
 /**
  * One `call` of a test, through the steps the runtime takes (runtime/pipeline.ts), in process and
- * with the runtime's own modules: the generated `decide` (steps 1–4) → rate limits (5,
+ * with the runtime's own modules: the generated `decide` (steps 1–4) → virtual-root path checks
+ * (runtime/roots/, §8.4) → rate limits (5,
  * runtime/govern/limits.ts + runtime/state/buckets.ts) → idempotency (6,
  * runtime/govern/idempotency-key.ts) → argument redaction → confirm (7; `confirmed` satisfies it)
  * → approval (8; `approved` satisfies it) → the upstream stub from `returns` → `block response`
@@ -14,6 +15,8 @@ import type { CallFacts } from "../../runtime/govern/facts.js";
 import { idempotencyKey } from "../../runtime/govern/idempotency-key.js";
 import { bucketRequests } from "../../runtime/govern/limits.js";
 import { forCall, redactArgs, redactError, redactResult, toolRedaction, type RedactionEntry } from "../../runtime/redact/plan.js";
+import { checkPaths, rewriteArgs, type ArgRewrite } from "../../runtime/roots/check.js";
+import { toVirtual } from "../../runtime/roots/rewrite-back.js";
 import { TEST_REDACTION_KEY, type TestState } from "./test-state.js";
 
 /** What a test's `call` (with its `confirmed`/`approved`/`returns`) asks for. */
@@ -94,6 +97,13 @@ export function simulateCall(agent: CompiledAgent, keyed: boolean, state: TestSt
   }
   if (d.effect === "deny") return outcome("deny", d.reason, d.ruleIds, d, { args: spec.args });
   if (d.effect !== "allow" && d.effect !== "pending") return outcome("deny", "internal", [], d, { args: spec.args });
+  // Virtual roots (§8.4, runtime/roots/): path checks deny like a forbid, before limits.
+  let rewrites: readonly ArgRewrite[] = [];
+  if (agent.roots) {
+    const pc = checkPaths(agent.roots, spec.tool, d.toolClass, spec.args);
+    if (!pc.ok) return outcome("deny", pc.reason, [], d, { args: spec.args });
+    rewrites = pc.rewrites;
+  }
 
   const upstream = d.upstream ?? spec.tool;
   const facts: CallFacts = { agent: agent.name, tool: spec.tool, upstream, cls: d.toolClass, principal: spec.principal, ip: "127.0.0.1", args: spec.args, meta: spec.meta ?? undefined, now };
@@ -119,7 +129,7 @@ export function simulateCall(agent: CompiledAgent, keyed: boolean, state: TestSt
     }
     claim = idem.key;
   }
-  const out = afterIdempotency(agent, keyed, spec, d, facts);
+  const out = afterIdempotency(agent, keyed, spec, d, facts, rewrites);
   if (claim !== undefined) {
     if (out.kind === "allow" && out.response !== undefined) state.idempotency.complete(claim, JSON.stringify(out.response));
     else state.idempotency.abandon(claim);
@@ -128,12 +138,14 @@ export function simulateCall(agent: CompiledAgent, keyed: boolean, state: TestSt
 }
 
 /** Steps 7–9 and the response path. */
-function afterIdempotency(agent: CompiledAgent, keyed: boolean, spec: CallSpec, d: Decision, facts: CallFacts): CallOutcome {
+function afterIdempotency(agent: CompiledAgent, keyed: boolean, spec: CallSpec, d: Decision, facts: CallFacts, rewrites: readonly ArgRewrite[]): CallOutcome {
   const key = keyed ? TEST_REDACTION_KEY : null;
   const report: RedactionEntry[] = [];
   const rcall = { principal: facts.principal, args: spec.args, meta: facts.meta, now: facts.now, tool: facts.tool, upstream: facts.upstream, cls: facts.cls };
   const plan = toolRedaction(agent, spec.tool, d.toolClass);
-  const args = redactArgs(forCall(plan, rcall, undefined), spec.args, key, report);
+  const redactedArgs = redactArgs(forCall(plan, rcall, undefined), spec.args, key, report);
+  // Forwarded arguments carry host paths (virtual roots, §8.4).
+  const args = rewrites.length > 0 ? rewriteArgs(redactedArgs, rewrites) : redactedArgs;
   const also: string[] = [];
   if (d.confirm) {
     if (!spec.confirmed) return outcome("confirm", "confirm_required", d.confirm.ruleIds, d, { args, report });
@@ -146,11 +158,13 @@ function afterIdempotency(agent: CompiledAgent, keyed: boolean, spec: CallSpec, 
   const answer = upstreamAnswer(spec.returns);
   const redactions = () => report.map((r) => r.rule);
   if (answer.error !== undefined) {
-    const error = redactError(forCall(plan, rcall, undefined), answer.error, key, report);
+    const upstreamError = toVirtual(agent.roots, answer.error) as typeof answer.error;
+    const error = redactError(forCall(plan, rcall, undefined), upstreamError, key, report);
     return outcome("allow", "allow", d.ruleIds, d, { args, error, report, alsoDetermining: [...also, ...redactions()] });
   }
   const blocks = firingBlocks(agent, facts, answer.result);
   if (blocks.length > 0) return outcome("blocked", "blocked", blocks.map((b) => b.id), d, { args, report, alsoDetermining: also });
-  const response = redactResult(forCall(plan, rcall, answer.result), answer.result, key, report);
+  const upstreamResult = toVirtual(agent.roots, answer.result);
+  const response = redactResult(forCall(plan, rcall, upstreamResult), upstreamResult, key, report);
   return outcome("allow", "allow", d.ruleIds, d, { args, response, report, alsoDetermining: [...also, ...redactions()] });
 }

@@ -6,13 +6,12 @@
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Principal, PrincipalSpec } from "../hooks.js";
+import type { AuthResult, ClientAuth } from "./client-auth.js";
 import { resolveSecret } from "./secrets.js";
 
-export const ANONYMOUS: Principal = Object.freeze({ id: "anonymous", kind: "anonymous", index: -1, teams: Object.freeze([]) as readonly string[] });
+export type { AuthResult } from "./client-auth.js";
 
-export type AuthResult =
-  | { readonly ok: true; readonly principal: Principal }
-  | { readonly ok: false; readonly status: 400 | 401; readonly message: string };
+export const ANONYMOUS: Principal = Object.freeze({ id: "anonymous", kind: "anonymous", index: -1, teams: Object.freeze([]) as readonly string[] });
 
 function digest(token: string): Buffer {
   return createHash("sha256").update(token, "utf8").digest();
@@ -21,7 +20,7 @@ function digest(token: string): Buffer {
 /** How many recently verified Authorization values are remembered. */
 const CACHE_SIZE = 1024;
 
-export class BearerAuth {
+export class BearerAuth implements ClientAuth {
   private readonly byDigest = new Map<string, { digest: Buffer; principal: Principal }>();
   /**
    * Authorization header values already verified, so a session's steady stream of requests costs

@@ -43,6 +43,9 @@ function ipv4Valid(s: string): boolean {
   return s.split(".").every((p) => p.length <= 3 && Number(p) <= 255 && (p === "0" || !p.startsWith("0")));
 }
 
+/** Validators a declared detector may name (`validate luhn`): each checks one candidate span. */
+export const VALIDATORS: Readonly<Record<string, (s: string) => boolean>> = Object.freeze({ luhn: luhnValid, iban: ibanValid });
+
 const SOURCES: Record<string, readonly [string, string, ((s: string) => boolean) | null]> = {
   email: ["[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,8}\\.[A-Za-z]{2,24}", "", null],
   phone: ["\\+?\\d[\\d\\s().-]{6,18}\\d", "", (s) => { const d = s.replace(/\D/g, "").length; return d >= 8 && d <= 15; }],
@@ -72,4 +75,31 @@ export function detector(name: string): Detector | null {
   const d: Detector = Object.freeze({ name, spans, test: (s: string) => spans(s).length > 0 });
   cache.set(name, d);
   return d;
+}
+
+/**
+ * A user-declared detector (`detector x { pattern /…/ validate luhn }`): the spans of every
+ * pattern (each on the engine `compileRegex` picks), kept when all validators accept them. Throws
+ * on a bad pattern or an unknown validator.
+ */
+export function declaredDetector(
+  name: string,
+  patterns: readonly { readonly source: string; readonly flags: string }[],
+  validators: readonly string[],
+): Detector {
+  const checks = validators.map((v) => {
+    const fn = Object.prototype.hasOwnProperty.call(VALIDATORS, v) ? VALIDATORS[v] : undefined;
+    if (!fn) throw new Error(`unknown detector validator "${v}" (known: ${Object.keys(VALIDATORS).join(", ")})`);
+    return fn;
+  });
+  const res = patterns.map((p) => compileRegex(p.source, p.flags));
+  const spans = (s: string): [number, number][] =>
+    res.flatMap((re) => re.spans(s)).filter(([a, b]) => checks.every((ok) => ok(s.slice(a, b))));
+  const test = (s: string): boolean => {
+    for (const re of res) {
+      if (checks.length === 0 ? re.test(s) : re.spans(s).some(([a, b]) => checks.every((ok) => ok(s.slice(a, b))))) return true;
+    }
+    return false;
+  };
+  return Object.freeze({ name, spans, test });
 }

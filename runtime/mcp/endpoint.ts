@@ -6,10 +6,15 @@
  * → 400/-32600 (batches were dropped in 2025-06-18, and an executed batch is invisible to policy
  * and audit); over the size cap → 413; missing credentials → 401; unknown or ended session → 404;
  * a session used with another principal's token → 403; unsupported protocol version → 400.
+ *
+ * Authentication is synchronous for bearer tokens and for OIDC tokens already verified; an OIDC
+ * token seen for the first time is checked against the issuer asynchronously. Everything needed
+ * from the uWS request is copied before (`readHead`), `onAborted` is registered before, and every
+ * write after the wait is corked (`sendJson`, `PostExchange`), as uWS requires.
  */
 import { randomBytes } from "node:crypto";
 import type { HttpRequest, HttpResponse } from "uWebSockets.js";
-import type { BearerAuth } from "../auth/bearer.js";
+import { BASIC_CHALLENGE, samePrincipal, type AuthResult, type ClientAuth } from "../auth/client-auth.js";
 import { governToolCall, filterToolList, type AgentContext } from "../pipeline.js";
 import { redactNotification } from "../redact/notifications.js";
 import { readBody, sendEmpty, sendJson, type ResponseState, type StatusCode } from "../server/http.js";
@@ -29,7 +34,7 @@ export type UpstreamFactory = (
 
 export interface EndpointOptions {
   readonly ctx: AgentContext;
-  readonly auth: BearerAuth;
+  readonly auth: ClientAuth;
   readonly newUpstream: UpstreamFactory;
   readonly maxBodyBytes: number;
   readonly requestTimeoutMs: number;
@@ -99,35 +104,54 @@ export class McpEndpoint {
       this.opts.maxBodyBytes,
       (body) => {
         if (state.aborted) return;
-        const ex = this.onBody(res, state, head, body, acceptsSse);
-        if (ex) exchange = ex;
+        this.onBody(res, state, head, body, acceptsSse, (ex) => {
+          exchange = ex;
+        });
       },
       () => this.httpError(res, state, 413, null, ERR.INVALID_REQUEST, `request body over ${this.opts.maxBodyBytes} bytes`),
     );
   }
 
-  private onBody(res: HttpResponse, state: ResponseState, head: RequestHead, body: Buffer, acceptsSse: boolean): PostExchange | undefined {
+  /** Parse and authenticate a POST body, then dispatch it; `track` learns the exchange that answers it. */
+  private onBody(res: HttpResponse, state: ResponseState, head: RequestHead, body: Buffer, acceptsSse: boolean, track: (ex: PostExchange) => void): void {
     let msg: unknown;
     try {
       msg = JSON.parse(body.toString("utf8"));
     } catch {
       this.httpError(res, state, 400, null, ERR.PARSE, "Parse error: body is not valid JSON");
-      return undefined;
+      return;
     }
     if (Array.isArray(msg)) {
       this.httpError(res, state, 400, null, ERR.INVALID_REQUEST, "JSON-RPC batches are not supported (removed in MCP 2025-06-18)");
-      return undefined;
+      return;
     }
     const kind = classify(msg);
     if (kind === "invalid") {
       const id = (msg as { id?: unknown } | null)?.id;
       this.httpError(res, state, 400, typeof id === "string" || typeof id === "number" ? id : null, ERR.INVALID_REQUEST, "Invalid Request: not a JSON-RPC 2.0 message");
-      return undefined;
+      return;
     }
-
+    const message = msg;
     const auth = this.opts.auth.authenticate(head.authorization);
+    if (!(auth instanceof Promise)) {
+      const ex = this.dispatch(res, state, head, message, kind, acceptsSse, auth);
+      if (ex) track(ex);
+      return;
+    }
+    auth.then(
+      (a) => {
+        if (state.aborted) return;
+        const ex = this.dispatch(res, state, head, message, kind, acceptsSse, a);
+        if (ex) track(ex);
+      },
+      (err: unknown) => this.httpError(res, state, 500, null, ERR.INTERNAL, `internal error: ${(err as Error).message}`),
+    );
+  }
+
+  /** Answer an authenticated (or refused) message: initialize, notification, response or request. */
+  private dispatch(res: HttpResponse, state: ResponseState, head: RequestHead, msg: unknown, kind: "request" | "notification" | "response", acceptsSse: boolean, auth: AuthResult): PostExchange | undefined {
     if (!auth.ok) {
-      this.httpError(res, state, auth.status, kind === "request" ? (msg as JsonRpcRequest).id : null, ERR.UNAUTHORIZED, auth.message, [["WWW-Authenticate", 'Bearer realm="talon"']]);
+      this.authError(res, state, kind === "request" ? (msg as JsonRpcRequest).id : null, auth);
       return undefined;
     }
 
@@ -148,7 +172,7 @@ export class McpEndpoint {
       this.httpError(res, state, 404, kind === "request" ? (msg as JsonRpcRequest).id : null, ERR.SESSION, "Session not found");
       return undefined;
     }
-    if (session.principal !== auth.principal) {
+    if (!samePrincipal(session.principal, auth.principal)) {
       this.httpError(res, state, 403, kind === "request" ? (msg as JsonRpcRequest).id : null, ERR.UNAUTHORIZED, "this session belongs to another principal");
       return undefined;
     }
@@ -278,18 +302,23 @@ export class McpEndpoint {
   get(res: HttpResponse, req: HttpRequest): void {
     const head = readHead(req);
     const state: ResponseState = { aborted: false, done: false };
+    let stream: GetStream | undefined;
+    // Registered before authentication may wait; the stream learns of an abort once it exists.
+    res.onAborted(() => {
+      state.aborted = true;
+      stream?.aborted();
+    });
     if (!head.accept.toLowerCase().includes("text/event-stream")) {
       return this.httpError(res, state, 406, null, ERR.INVALID_REQUEST, "GET needs Accept: text/event-stream");
     }
-    const session = this.sessionFor(res, state, head);
-    if (!session) return;
-    if (session.getStream?.open) {
-      return this.httpError(res, state, 409, null, ERR.INVALID_REQUEST, "Conflict: this session already has an open GET stream");
-    }
-    const stream = new GetStream(res, session.headers, this.opts.heartbeatMs);
-    res.onAborted(() => stream.aborted());
-    session.getStream = stream;
-    session.lastActive = Date.now();
+    this.sessionFor(res, state, head, (session) => {
+      if (session.getStream?.open) {
+        return this.httpError(res, state, 409, null, ERR.INVALID_REQUEST, "Conflict: this session already has an open GET stream");
+      }
+      stream = new GetStream(res, session.headers, this.opts.heartbeatMs);
+      session.getStream = stream;
+      session.lastActive = Date.now();
+    });
   }
 
   delete(res: HttpResponse, req: HttpRequest): void {
@@ -298,32 +327,38 @@ export class McpEndpoint {
     res.onAborted(() => {
       state.aborted = true;
     });
-    const session = this.sessionFor(res, state, head);
-    if (!session) return;
-    void this.closeSession(session).then(() => sendEmpty(res, state, 200));
+    this.sessionFor(res, state, head, (session) => {
+      void this.closeSession(session).then(() => sendEmpty(res, state, 200));
+    });
   }
 
-  /** Authenticate and find the session for GET/DELETE; answers the error itself. */
-  private sessionFor(res: HttpResponse, state: ResponseState, head: RequestHead): Session | undefined {
+  /** Authenticate and find the session for GET/DELETE, then `then(session)`; answers errors itself. */
+  private sessionFor(res: HttpResponse, state: ResponseState, head: RequestHead, then: (session: Session) => void): void {
+    const found = (auth: AuthResult): void => {
+      if (state.aborted) return;
+      if (!auth.ok) return this.authError(res, state, null, auth);
+      if (head.sessionId === "") {
+        return this.httpError(res, state, 400, null, ERR.INVALID_REQUEST, "Bad Request: Mcp-Session-Id header is required");
+      }
+      const session = this.sessions.get(head.sessionId);
+      if (!session || session.closed) return this.httpError(res, state, 404, null, ERR.SESSION, "Session not found");
+      if (!samePrincipal(session.principal, auth.principal)) {
+        return this.httpError(res, state, 403, null, ERR.UNAUTHORIZED, "this session belongs to another principal");
+      }
+      then(session);
+    };
     const auth = this.opts.auth.authenticate(head.authorization);
-    if (!auth.ok) {
-      this.httpError(res, state, auth.status, null, ERR.UNAUTHORIZED, auth.message, [["WWW-Authenticate", 'Bearer realm="talon"']]);
-      return undefined;
+    if (auth instanceof Promise) {
+      auth.then(found, (err: unknown) => this.httpError(res, state, 500, null, ERR.INTERNAL, `internal error: ${(err as Error).message}`));
+    } else {
+      found(auth);
     }
-    if (head.sessionId === "") {
-      this.httpError(res, state, 400, null, ERR.INVALID_REQUEST, "Bad Request: Mcp-Session-Id header is required");
-      return undefined;
-    }
-    const session = this.sessions.get(head.sessionId);
-    if (!session || session.closed) {
-      this.httpError(res, state, 404, null, ERR.SESSION, "Session not found");
-      return undefined;
-    }
-    if (session.principal !== auth.principal) {
-      this.httpError(res, state, 403, null, ERR.UNAUTHORIZED, "this session belongs to another principal");
-      return undefined;
-    }
-    return session;
+  }
+
+  /** A refused credential: 401 carries its challenge (RFC 6750 §3); 403 and 503 carry none. */
+  private authError(res: HttpResponse, state: ResponseState, id: JsonRpcId | null, auth: Extract<AuthResult, { ok: false }>): void {
+    const headers: (readonly [string, string])[] = auth.status === 401 ? [["WWW-Authenticate", auth.challenge ?? BASIC_CHALLENGE]] : [];
+    this.httpError(res, state, auth.status, id, ERR.UNAUTHORIZED, auth.message, headers);
   }
 
   async closeSession(session: Session): Promise<void> {

@@ -67,7 +67,7 @@ export function parseRedactPath(text: string): PathSegment[] | PathError {
     needDot = true;
   }
   if (out.length === 0) return { at: 0, message: "empty path" };
-  if (out[out.length - 1]!.kind === "deep") return { at: text.length - 2, message: "`**` must be followed by a segment" };
+  // A trailing `**` (`redact ** matching aws_key …`, §13.3) reaches the node and everything below it.
   return out;
 }
 

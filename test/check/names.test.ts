@@ -90,6 +90,12 @@ agent "a" {
       .map((d) => d.help);
     expect(help).toEqual(["did you mean `responses`?", "did you mean `email`?", "did you mean `args`?"]);
   });
+
+  test("unknown detector validator, with did-you-mean (the runtime knows luhn and iban)", () => {
+    const src = `talon 1\ndetector pan { pattern /\\d{16}/ validate lunh }\ndetector ok { pattern /x/ validate luhn validate iban }\n`;
+    const ds = diagnostics(src).filter((d) => d.code === "TAL0301");
+    expect(ds.map((d) => `${d.span.line}:${d.span.col} ${d.message} | ${d.help ?? ""}`)).toEqual(["2:42 unknown detector validator `lunh` | did you mean `luhn`?"]);
+  });
 });
 
 describe("agents need an upstream (TAL0201)", () => {

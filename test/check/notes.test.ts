@@ -24,14 +24,13 @@ agent "a" {
 `;
     // Conditions on grant (line 8) and forbid (line 9) are evaluated, and approve, confirm, limit,
     // idempotent and block (lines 10-16) are enforced by the runtime: no note. The `detect()` in the
-    // block condition is not evaluated yet (unknown, so the block fires): noted.
+    // block condition runs on the runtime's detectors (`bind`): no note. Virtual roots (line 19)
+    // are enforced by runtime/roots/: no note.
     const notes = diagnostics(src).filter((d) => d.code === "TAL1101");
     expect(notes.map((d) => `${d.span.line} ${d.message}`)).toEqual([
       "6 mode `shadow` is carried in the bundle but not enforced by this runtime yet; the agent is enforced as in `intercept` mode",
-      "16 `detect(…)` in a condition is carried in the bundle but not enforced by this runtime yet; it is unknown at run time (fires forbid, approve, confirm, block and redact; never grants)",
       "17 evidence capture of responses is carried in the bundle but not enforced by this runtime yet; records hold the redaction report, not response bodies",
       "18 `compliance` is carried in the bundle but not enforced by this runtime yet; retention and framework profiles are not applied",
-      "19 virtual roots (`root`, `deny path`) is carried in the bundle but not enforced by this runtime yet; path arguments are not checked",
     ]);
     expect(notes.every((d) => d.severity === "note")).toBe(true);
   });
@@ -39,6 +38,22 @@ agent "a" {
   test("passthrough mode and redact conditions are enforced: no note", () => {
     const src = `${PRELUDE}agent "a" {\n  upstream "https://x"\n  mode passthrough\n  tool t { class read }\n  grant anyone read on t\n  redact a with redact_full when args.x == 1\n}\n`;
     expect(diagnostics(src).filter((d) => d.code === "TAL1101")).toEqual([]);
+  });
+
+  test("`realpath_check on` is noted; roots and `deny path` are not", () => {
+    const src = `${PRELUDE}agent "a" {\n  upstream "https://x"\n  realpath_check true\n  root w { path "/srv/w" access read }\n  deny path "**/.env"\n  tool t { class read  path args.p }\n  grant anyone read on t\n}\n`;
+    expect(diagnostics(src).filter((d) => d.code === "TAL1101").map((d) => `${d.span.line} ${d.message}`)).toEqual([
+      "5 `realpath_check` is carried in the bundle but not enforced by this runtime yet; path arguments are checked lexically, and the upstream must confine itself (§8.4)",
+    ]);
+  });
+
+  test("a root at `/` or a home directory is TAL1007", () => {
+    const roots = ['"/"', '"/home/ana"', '"/Users/ana/"', '"/root"', '"~/work"', '"/home"', '"/srv/w"', '"/home/ana/work"'];
+    const src = `${PRELUDE}agent "a" {\n  upstream "https://x"\n${roots.map((p, i) => `  root r${i} { path ${p} access read }\n`).join("")}}\n`;
+    const hits = diagnostics(src).filter((d) => d.code === "TAL1007");
+    expect(hits.map((d) => d.span.line)).toEqual([5, 6, 7, 8, 9, 10]);
+    expect(hits[0]!.severity).toBe("security-warning");
+    expect(hits[0]!.message).toBe("root `r0` maps to `/` or a home directory");
   });
 
   test("a plain policy gets no notes", () => {

@@ -38,6 +38,11 @@ describe("secrets and authentication", () => {
     expect(diagsAt(PRELUDE + agent, ["TAL1005"])).toEqual([]);
     expect(diagsAt(`${PRELUDE}agent "a" { upstream "https://x" auth none }\n`, ["TAL1005"])).toEqual(["TAL1005 3:7"]);
   });
+
+  test("an `auth oidc` agent needs a token even with no token in the bundle: no TAL1005, and no TAL1101 for oidc", () => {
+    const src = `talon 1\ncaller "c" { oidc sub "svc" }\nagent "a" { upstream "https://x" auth oidc issuer "https://id.example" audience "a" }\n`;
+    expect(diagsAt(src, ["TAL1005", "TAL1101"])).toEqual([]);
+  });
 });
 
 describe("other rule checks", () => {

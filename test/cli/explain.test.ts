@@ -59,6 +59,16 @@ describe("talonc explain", () => {
     expect(scope.out).toContain("determining: default:outside_boundary");
   });
 
+  it("virtual roots (§8.4): a path check denies like a forbid, after decide", () => {
+    const fs = "examples/airlock-fs";
+    const denied = talonc("explain", fs, "airlock-fs", "read_text_file", "--as", "docs-agent", "--args", '{"path":"/workspace/app/.env"}');
+    expect(denied.out).toContain("decision: deny (path:denied)");
+    expect(denied.out).toContain('matches `deny path "**/.env"`');
+    const ro = talonc("explain", fs, "airlock-fs", "write_file", "--as", "coder-agent", "--args", '{"path":"/docs/x.md","content":""}');
+    expect(ro.out).toContain("decision: deny (path:read_only_root)");
+    expect(talonc("explain", fs, "airlock-fs", "read_text_file", "--as", "docs-agent", "--args", '{"path":"/docs/guide.md"}').out).toContain("decision: allow (allow)");
+  });
+
   it("--format json carries the same explanation as data", () => {
     const r = talonc("explain", TALOS, "talos", "talos_apply_config", "--as", "sre-agent", "--args", '{"nodes":["10.0.0.21"],"mode":"auto","dry_run":true}', "--meta", '{"k":1}', "--format", "json");
     expect(r.code).toBe(0);
@@ -98,7 +108,7 @@ describe("talonc explain", () => {
 });
 
 describe("firstUnknown", () => {
-  const env = { args: { a: { b: 1 } }, meta: undefined, now: undefined, principal: { id: "p", kind: "caller" as const, index: 0, teams: [] }, tool: "t", upstream: "t", cls: null, agent: "x" };
+  const env = { args: { a: { b: 1 } }, meta: undefined, now: undefined, principal: { id: "p", kind: "caller" as const, index: 0, teams: [] }, tool: "t", upstream: "t", cls: null, agent: "x", detectors: [] };
   const path = (root: string, ...steps: (string | number)[]): ExprIR => ({ op: "path", root, steps });
   it("reports the shortest unknown prefix of the first unknown path, and nothing for a known value", () => {
     expect(firstUnknown(path("args", "a", "c", "d"), env)).toBe("args.a.c");
@@ -108,5 +118,15 @@ describe("firstUnknown", () => {
     // Strong Kleene: false && unknown is false, so there is no unknown to report.
     const and: ExprIR = { ...or, kind: "&&" } as ExprIR;
     expect(firstUnknown(and, env)).toBeUndefined();
+  });
+
+  it("a detector argument is not a value: the unknown is the scanned path, or `detect` itself", () => {
+    const detect = (v: ExprIR): ExprIR => ({ op: "call", target: null, fn: "detect", args: [v, { op: "detector", name: "jwt" }] });
+    expect(firstUnknown(detect(path("args", "x")), env)).toBe("args.x");
+    expect(firstUnknown(detect(path("args", "a")), env)).toBeUndefined(); // known: false
+    const big = { ...env, args: { many: Array.from({ length: 10_001 }, () => "x") } };
+    expect(firstUnknown(detect(path("args", "many")), big)).toBe("detect(args.many, jwt)");
+    const matches: ExprIR = { op: "binary", kind: "matches", left: path("args", "y"), right: { op: "detector", name: "card" } };
+    expect(firstUnknown(matches, env)).toBe("args.y");
   });
 });

@@ -241,6 +241,14 @@ describe("talonc test on the examples (§13)", () => {
     const decisionOnly = ["kubeconfig is SRE's", "no grant, no reboot", "worker reboot", "cp reboot", "mode omitted", "reset never"];
     for (const name of decisionOnly) expect(j.tests.find((t) => t.name === name)?.passed, name).toBe(true);
   });
+
+  it("§13.3 filesystem behind virtual roots: the eight tests pass, also shuffled", async () => {
+    const r = await talonc("test", "examples/airlock-fs", "--shuffle=1");
+    expect(r.err).toBe("");
+    expect(r.out).toContain("same IR hash and results");
+    expect(r.out).toMatch(/^8 passed, 0 failed$/m);
+    expect(r.code).toBe(0);
+  });
 });
 
 describe("test times (`at`, `--at`)", () => {

@@ -46,6 +46,28 @@ describe("exports", () => {
     expect(a.allowAnonymous).toBe(true);
     expect(a.decide("t", principalFor(p, "anonymous"), {}).effect).toBe("allow");
   });
+
+  test("client auth: `auth oidc` agents carry issuer and audience and admit no anonymous client; principals carry `oidc sub`", async () => {
+    const src = `talon 1
+caller "c" { oidc sub "svc:c" }
+agent "o" {
+  upstream "https://o"
+  auth oidc issuer "https://id.example" audience "aud"
+}
+agent "b" {
+  upstream "https://b"
+  auth bearer
+}
+agent "n" {
+  upstream "https://n"
+}
+`;
+    const p = await importPolicy(emitFiles(src).policyMjs);
+    expect(p.principals.map((x) => [x.id, x.oidcSub, x.token])).toEqual([["c", "svc:c", null]]);
+    expect([agentOf(p, "o").auth, agentOf(p, "o").allowAnonymous]).toEqual([{ scheme: "oidc", issuer: "https://id.example", audience: "aud" }, false]);
+    expect([agentOf(p, "b").auth, agentOf(p, "n").auth, agentOf(p, "n").allowAnonymous]).toEqual([{ scheme: "bearer" }, null, true]);
+    expect(Object.isFrozen(agentOf(p, "o").auth)).toBe(true);
+  });
 });
 
 describe("decisions are preallocated and frozen", () => {

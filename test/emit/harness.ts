@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "vitest";
-import type { CompiledAgent, Principal, PrincipalSpec } from "../../runtime/hooks.js";
+import { bundleRuntime } from "../../runtime/helpers/bundle-runtime.js";
+import type { BundleRuntime, CompiledAgent, Principal, PrincipalSpec } from "../../runtime/hooks.js";
 import type { BundleIR } from "../../compiler/ir/ir.js";
 import { compile, type CompileResult } from "../../compiler/pipeline.js";
 import { memoryHost, type Files } from "../check/harness.js";
@@ -17,6 +18,7 @@ export interface LoadedPolicy {
   readonly BUNDLE_HASH: string;
   readonly principals: readonly PrincipalSpec[];
   readonly agents: readonly CompiledAgent[];
+  readonly bind: (rt: BundleRuntime) => void;
 }
 
 export interface Emitted {
@@ -43,12 +45,17 @@ export function emitFiles(files: Files, regenerate = { dir: "policy", out: "out"
 let dir: string | undefined;
 let counter = 0;
 
-/** Import generated module text (each call gets its own file, so modules never share state). */
-export async function importPolicy(mjs: string): Promise<LoadedPolicy> {
+/**
+ * Import generated module text (each call gets its own file, so modules never share state), bound
+ * to the runtime's matchers as `talon serve` binds it (`bind: false` leaves it unbound).
+ */
+export async function importPolicy(mjs: string, opts: { readonly bind?: boolean } = {}): Promise<LoadedPolicy> {
   dir ??= mkdtempSync(join(tmpdir(), "talon-emit-"));
   const file = join(dir, `policy-${process.pid}-${counter++}.mjs`);
   writeFileSync(file, mjs);
-  return (await import(pathToFileURL(file).href)) as LoadedPolicy;
+  const mod = (await import(pathToFileURL(file).href)) as LoadedPolicy;
+  if (opts.bind !== false) mod.bind(bundleRuntime);
+  return mod;
 }
 
 /** The runtime principal for a declared id, or the anonymous principal. */

@@ -17,7 +17,7 @@ function rule(id: string, paths: string[], method: string, over: Partial<Redacti
 /** A real agent object as the bundle shapes it (decide/clientName are not used by redaction). */
 function agent(redactions: RedactionRuleSpec[]): CompiledAgent {
   return {
-    name: "a", mode: "intercept", upstream: { transport: "http", url: "http://x", vendor: null }, upstreamAuth: null, allowAnonymous: true,
+    name: "a", mode: "intercept", upstream: { transport: "http", url: "http://x", vendor: null }, upstreamAuth: null, allowAnonymous: true, auth: null,
     decide: () => { throw new Error("not used"); }, clientName: () => null, redactions, redactionKey: null,
   };
 }
@@ -55,7 +55,10 @@ describe("paths", () => {
       { kind: "key", key: "tickets" }, { kind: "elements" }, { kind: "key", key: "requester" }, { kind: "key", key: "e-mail" },
       { kind: "index", index: 3 }, { kind: "members" }, { kind: "deep" }, { kind: "key", key: "x" },
     ]);
-    for (const bad of ["", "a.", "a..b", "**", "a[", "a[x]", ".a"]) expect(Array.isArray(parseRedactPath(bad))).toBe(false);
+    for (const bad of ["", "a.", "a..b", "a[", "a[x]", ".a"]) expect(Array.isArray(parseRedactPath(bad))).toBe(false);
+    // A trailing `**` (`redact ** matching aws_key …`, LANGUAGE.md §13.3) reaches every node.
+    expect(parseRedactPath("**")).toEqual([{ kind: "deep" }]);
+    expect(parseRedactPath("a.**")).toEqual([{ kind: "key", key: "a" }, { kind: "deep" }]);
   });
 });
 

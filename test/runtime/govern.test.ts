@@ -22,6 +22,7 @@ function agentWith(parts: { limits?: LimitSpec[]; idempotency?: IdempotencySpec[
     upstream: { transport: "http", url: "http://127.0.0.1:1/mcp", vendor: null },
     upstreamAuth: null,
     allowAnonymous: false,
+    auth: null,
     decide: () => {
       throw new Error("not used");
     },

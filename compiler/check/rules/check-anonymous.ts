@@ -1,8 +1,9 @@
 /**
  * Invariant: an agent that accepts clients without a credential says so loudly. A client needs no
- * credential when the agent says `auth none` or when no principal of the bundle has a token (the
- * runtime authenticates by token only; `oidc sub` principals cannot log in yet). Such an agent
- * gets TAL1005; its anonymous clients match only `grant anyone` rules.
+ * credential when the agent says `auth none`, or when it does not say `auth oidc` and no principal
+ * of the bundle has a token (`oidc sub` principals log in only on `auth oidc` agents, which never
+ * admit anonymous clients). Such an agent gets TAL1005; its anonymous clients match only
+ * `grant anyone` rules.
  * Codes: TAL1005.
  */
 import type { Program } from "../program.js";
@@ -13,7 +14,9 @@ import { diag } from "../../diagnostics/diagnostic.js";
 
 /** True when clients of `agent` may call without a credential (mirrors `CompiledAgent.allowAnonymous`). */
 export function allowsAnonymous(program: Program, agent: MergedAgent): boolean {
-  if (scalar(agent, "auth")?.scheme === "none") return true;
+  const scheme = scalar(agent, "auth")?.scheme;
+  if (scheme === "oidc") return false;
+  if (scheme === "none") return true;
   for (const [, decls] of program.principals) if (decls[0]!.token) return false;
   return true;
 }

@@ -32,7 +32,7 @@ export const checkConditionConstant: CheckRule = {
       const scratch = new Diagnostics(); // lowering problems are reported by the IR stage itself
       const ir = lowerCond(cond, literalScope(ctx.program, scratch));
       if (ir === null || scratch.items.length > 0) continue;
-      const v = evalCond(ir, { args: undefined, meta: undefined, now: undefined, principal: NOBODY, tool: "", upstream: "", cls: null, agent: "" });
+      const v = evalCond(ir, { args: undefined, meta: undefined, now: undefined, principal: NOBODY, tool: "", upstream: "", cls: null, agent: "", detectors: [] });
       if (v === "U") continue; // TAL0401/TAL0405 say why
       ctx.diags.report("TAL0406", cond.span, { args: { value: v === "T" ? "true" : "false" } });
     }

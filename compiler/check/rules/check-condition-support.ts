@@ -1,15 +1,13 @@
 /**
  * Invariant: nothing in a condition is dropped silently. The parts of §5 the bundle cannot
  * evaluate yet are unknown at run time — which fires forbid, approve, confirm, `block response`
- * and `redact` and never grants (fail closed) — and each gets one TAL1101 note per agent: `matches` with a detector or
- * with a regex that is not provably backtracking-safe (the linear-time engine is not available to
- * conditions in the bundle yet), `detect(…)`, `args_hash()`, and `caller.attrs` / `caller.claims`.
- * Block and redact conditions count too: the bundle evaluates them (`ConditionFn`), so a
- * `block response when detect(response, jwt)` withholds every response until detectors exist in
- * conditions (the linear-time regex engine they need is the runtime's, not the bundle's).
+ * and `redact` and never grants (fail closed) — and each gets one TAL1101 note per agent:
+ * `args_hash()` and `caller.attrs` / `caller.claims`. Block and redact conditions count too: the
+ * bundle evaluates them (`ConditionFn`). Detectors (`matches <detector>`, `detect(…)`) and regexes
+ * that are not provably backtracking-safe are supported: the runtime lends the bundle its
+ * linear-time matchers (`CompiledBundle.bind`).
  * Codes: TAL1101.
  */
-import { isBacktrackingSafe } from "../../../runtime/helpers/regex.js";
 import type { Expr } from "../../lower/ast.js";
 import type { Span } from "../../source/source.js";
 import { walk } from "../conditions.js";
@@ -21,12 +19,6 @@ interface Part {
 }
 
 const PARTS: readonly Part[] = [
-  { feature: "`matches` with a detector in a condition", hit: (e) => e.kind === "binary" && e.op === "matches" && e.right.kind === "path" },
-  {
-    feature: "`matches` with a regex that is not provably backtracking-safe",
-    hit: (e) => e.kind === "binary" && e.op === "matches" && e.right.kind === "regex" && !isBacktrackingSafe(e.right.source),
-  },
-  { feature: "`detect(…)` in a condition", hit: (e) => e.kind === "call" && e.target === undefined && e.callee.name === "detect" },
   { feature: "`args_hash()` in a condition", hit: (e) => e.kind === "call" && e.target === undefined && e.callee.name === "args_hash" },
   {
     feature: "`caller.attrs` / `caller.claims` in a condition",

@@ -2,7 +2,7 @@
  * Invariant: every name a declaration uses resolves. Unknown teams (in principal `teams`, grants
  * `team T`, `approve … by team T`), unknown principals in grants (`vendor "x"` must be a declared
  * vendor), unknown classes and access words, unknown detectors in `redact … matching`, unknown
- * redaction scopes, limit dimensions and evidence capture kinds are TAL0301, with a "did you mean"
+ * detector validators (`validate luhn`), unknown redaction scopes, limit dimensions and evidence capture kinds are TAL0301, with a "did you mean"
  * when a declared name is close.
  * An `approve` lowered from seed YAML may name the implicit team `approvers` without a
  * declaration (TAL1104, a warning: the YAML must compile as written, and the approval fails closed).
@@ -12,7 +12,7 @@ import { didYouMean } from "../../diagnostics/suggest.js";
 import type { Ident, Targets } from "../../lower/ast.js";
 import type { Span } from "../../source/source.js";
 import type { CheckContext, CheckRule } from "../context.js";
-import { ACCESS, BUILTIN_DETECTORS, CAPTURE, CLASSES, LIMIT_DIMENSIONS, REDACT_SCOPES } from "../vocabulary.js";
+import { ACCESS, BUILTIN_DETECTORS, CAPTURE, CLASSES, DETECTOR_VALIDATORS, LIMIT_DIMENSIONS, REDACT_SCOPES } from "../vocabulary.js";
 
 /** Report an unknown name; `help` is the fallback hint, `override` wins over "did you mean". */
 function unknown(ctx: CheckContext, kind: string, name: string, span: Span, candidates: Iterable<string>, help?: string, override?: string): void {
@@ -39,6 +39,7 @@ export const checkReferences: CheckRule = {
     };
     const detectors = [...p.detectors.keys(), ...BUILTIN_DETECTORS];
     for (const [, decls] of p.principals) for (const d of decls) d.teams.forEach(team);
+    for (const [, decls] of p.detectors) for (const d of decls) checkWords(ctx, "detector validator", d.validators, DETECTOR_VALIDATORS);
     for (const agent of p.agents) {
       for (const { node } of agent.tools) if (node.toolClass) checkWords(ctx, "class", [node.toolClass], CLASSES);
       checkWords(ctx, "evidence capture", agent.capture, CAPTURE);

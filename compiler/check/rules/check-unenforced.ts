@@ -45,11 +45,6 @@ const FEATURES: readonly Feature[] = [
     detail: "; the agent is enforced as in `intercept` mode",
     find: (a) => firstItem(a, (i) => i.kind === "mode" && i.value === "shadow"),
   },
-  {
-    feature: "virtual roots (`root`, `deny path`)",
-    detail: "; path arguments are not checked",
-    find: (a) => firstItem(a, (i) => i.kind === "root" || i.kind === "path_deny"),
-  },
   { feature: "`catalog`", detail: "; globs are not expanded against a tool snapshot", find: item("catalog") },
   {
     feature: "`trust_annotations`",
@@ -57,11 +52,15 @@ const FEATURES: readonly Feature[] = [
     find: (a) => firstItem(a, (i) => i.kind === "flag" && i.name === "trust_annotations" && i.value),
   },
   {
-    feature: "`require_listed` / `realpath_check`",
+    feature: "`require_listed`",
     detail: "",
-    find: (a) => firstItem(a, (i) => i.kind === "flag" && i.name !== "trust_annotations"),
+    find: (a) => firstItem(a, (i) => i.kind === "flag" && i.name === "require_listed"),
   },
-  { feature: "`auth oidc`", detail: "; clients authenticate by token only", find: (a) => firstItem(a, (i) => i.kind === "auth" && i.scheme === "oidc") },
+  {
+    feature: "`realpath_check`",
+    detail: "; path arguments are checked lexically, and the upstream must confine itself (§8.4)",
+    find: (a) => firstItem(a, (i) => i.kind === "flag" && i.name === "realpath_check" && i.value),
+  },
   { feature: "`blobs`", detail: "", find: item("blobs") },
   { feature: "message `limits`", detail: "; the runtime's own size limits apply", find: item("limits") },
   { feature: "`allow method`", detail: "", find: item("allow_method") },
@@ -81,11 +80,9 @@ export const checkUnenforced: CheckRule = {
         if (span) note(ctx, span, f.feature, f.detail);
       }
     }
-    // Bundle-level declarations with no runtime counterpart yet.
-    for (const [, decls] of ctx.program.principals) {
-      const d = decls[0]!;
-      if (d.oidcSub) note(ctx, d.oidcSub.span, "`oidc sub`", `; principal "${d.id.value}" cannot authenticate by OIDC`);
-    }
+    // Bundle-level declarations with no runtime counterpart yet. (`oidc sub` is enforced by the
+    // runtime on `auth oidc` agents; team `claim` membership is not: grants by team are compiled
+    // to fixed principal sets.)
     for (const [, decls] of ctx.program.teams) {
       const t = decls[0]!;
       if (t.claims.length > 0) note(ctx, t.claims[0]!.span, "claim-based team membership", "");

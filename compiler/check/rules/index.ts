@@ -19,6 +19,7 @@ import { checkLimits } from "./check-limits.js";
 import { checkOversight } from "./check-oversight.js";
 import { checkRedact } from "./check-redact.js";
 import { checkReferences } from "./check-references.js";
+import { checkRoots } from "./check-roots.js";
 import { checkRuleIds } from "./check-rule-ids.js";
 import { checkQuantifierDepth } from "./check-quantifier-depth.js";
 import { checkSecrets } from "./check-secrets.js";
@@ -45,6 +46,7 @@ export const CHECK_RULES: readonly CheckRule[] = [
   checkOversight,
   checkIdempotency,
   checkRedact,
+  checkRoots,
   checkRuleIds,
   checkExprSize,
   checkQuantifierDepth,
