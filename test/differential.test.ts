@@ -13,6 +13,7 @@ import type { Decision, Principal } from "../runtime/hooks.js";
 import { clientNameRef, decideRef, upstreamNameRef } from "../compiler/interp/decide.js";
 import { blockWhenRef, blocksRef, idempotencyKeyRef, idempotencyRef, limitsRef, redactWhenRef, type CallEnvRef } from "../compiler/interp/obligations.js";
 import type { BundleIR } from "../compiler/ir/ir.js";
+import { prng } from "../compiler/testing/shuffle.js";
 import { agentOf, emitFiles, importPolicy, principalFor, type LoadedPolicy } from "./emit/harness.js";
 
 interface Call {
@@ -125,17 +126,8 @@ const cases: Case[] = [
   { name: "rules on every name (exact cases in parts)", files: { "every.talon": rulesOnEveryName(110) }, calls: [] },
 ];
 
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (mulberry32, the one `talonc test --shuffle` uses), so a failure reproduces. */
+const rng = prng;
 
 /** Every tool name or pattern the bundle mentions. */
 function vocabulary(ir: BundleIR): string[] {

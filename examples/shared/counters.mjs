@@ -53,3 +53,21 @@ export class CallCounters {
     renameSync(tmp, this.#file);
   }
 }
+
+/**
+ * Serves the counters as the MCP resource `uri` (JSON `{tool: count}`), so a client can read what
+ * reached the upstream without the counts file.
+ * @template {string} Name
+ * @param {import('@modelcontextprotocol/sdk/server/mcp.js').McpServer} server
+ * @param {string} uri
+ * @param {CallCounters<Name>} counters
+ */
+export function registerCallStats(server, uri, counters) {
+  server.registerResource('call-stats', uri, {
+    title: 'Upstream call counters',
+    description: 'How many times each tool reached this upstream, as JSON {tool: count}.',
+    mimeType: 'application/json',
+  }, (u) => ({
+    contents: [{ uri: u.href, mimeType: 'application/json', text: JSON.stringify(counters.snapshot()) }],
+  }));
+}

@@ -13,13 +13,16 @@ import ts from "typescript";
 /** Repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** Builds and returns absolute paths of the built CLI and store modules. */
-export function buildEvidenceCli(): { talonJs: string; storeJs: string } {
+/**
+ * Compiles the import graphs of `roots` (paths relative to the repository) into `dist/`, and
+ * returns the `file:` URL of each built root, by source path.
+ */
+export function buildModules(roots: readonly string[]): Record<string, string> {
   const configPath = path.join(ROOT, "tsconfig.json");
   const config = ts.readConfigFile(configPath, ts.sys.readFile);
   if (config.error) throw new Error(ts.flattenDiagnosticMessageText(config.error.messageText, "\n"));
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT);
-  const program = ts.createProgram({ rootNames: [path.join(ROOT, "runtime/cli/talon.ts")], options: parsed.options });
+  const program = ts.createProgram({ rootNames: roots.map((r) => path.join(ROOT, r)), options: parsed.options });
   const diagnostics = ts.getPreEmitDiagnostics(program);
   if (diagnostics.length > 0) {
     const host = { getCanonicalFileName: (f: string) => f, getCurrentDirectory: () => ROOT, getNewLine: () => "\n" };
@@ -31,6 +34,14 @@ export function buildEvidenceCli(): { talonJs: string; storeJs: string } {
     fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, fileName);
   });
+  const out: Record<string, string> = {};
+  for (const r of roots) out[r] = new URL(`file://${path.join(ROOT, "dist", r.replace(/\.ts$/, ".js"))}`).href;
+  return out;
+}
+
+/** Builds and returns absolute paths of the built CLI and store modules. */
+export function buildEvidenceCli(): { talonJs: string; storeJs: string } {
+  buildModules(["runtime/cli/talon.ts"]);
   return {
     talonJs: path.join(ROOT, "dist/runtime/cli/talon.js"),
     storeJs: path.join(ROOT, "dist/runtime/evidence/store.js"),

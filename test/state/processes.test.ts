@@ -9,7 +9,7 @@ import { ApprovalQueue } from "../../runtime/state/approvals.js";
 import { ConfirmTokens } from "../../runtime/state/confirm-tokens.js";
 import { IdempotencyStore } from "../../runtime/state/idempotency.js";
 import { StateStore } from "../../runtime/state/state-store.js";
-import { buildState } from "./build.js";
+import { buildModules } from "../runtime/evidence-build.js";
 import { input, tempDataDir } from "./helpers.js";
 
 let urls: Record<string, string> = {};
@@ -17,7 +17,7 @@ let dataDir = "";
 let store: StateStore;
 
 beforeAll(() => {
-  urls = buildState(["runtime/state/state-store.ts", "runtime/state/approvals.ts", "runtime/state/confirm-tokens.ts", "runtime/state/idempotency.ts"]);
+  urls = buildModules(["runtime/state/state-store.ts", "runtime/state/approvals.ts", "runtime/state/confirm-tokens.ts", "runtime/state/idempotency.ts"]);
   dataDir = tempDataDir("talon-procs-");
   store = StateStore.open(dataDir);
 });

@@ -13,6 +13,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 // zod comes with the SDK (its dependency and peer dependency); McpServer schemas are zod schemas.
 import { z } from 'zod';
+import { registerCallStats } from '../../shared/counters.mjs';
 import { counted } from '../../shared/tool-results.mjs';
 import { APPLY_MODES, ClusterError } from './cluster.mjs';
 
@@ -171,13 +172,7 @@ export function createTalosServer({ cluster, counters }) {
     return { messages: [{ role: 'user', content: { type: 'text', text } }] };
   });
 
-  server.registerResource('call-stats', CALL_STATS_URI, {
-    title: 'Upstream call counters',
-    description: 'How many times each tool reached this upstream, as JSON {tool: count}.',
-    mimeType: 'application/json',
-  }, (uri) => ({
-    contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(counters.snapshot()) }],
-  }));
+  registerCallStats(server, CALL_STATS_URI, counters);
 
   return server;
 }

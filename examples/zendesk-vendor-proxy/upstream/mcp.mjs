@@ -12,6 +12,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 // zod comes with the SDK (its dependency and peer dependency); McpServer schemas are zod schemas.
 import { z } from 'zod';
+import { registerCallStats } from '../../shared/counters.mjs';
 import { counted } from '../../shared/tool-results.mjs';
 import { NotFoundError } from './helpdesk.mjs';
 import { PRIORITIES, STATUSES } from './tickets.mjs';
@@ -133,13 +134,7 @@ export function createZendeskServer({ desk, counters }) {
     return { messages: [{ role: 'user', content: { type: 'text', text } }] };
   });
 
-  server.registerResource('call-stats', CALL_STATS_URI, {
-    title: 'Upstream call counters',
-    description: 'How many times each tool reached this upstream, as JSON {tool: count}.',
-    mimeType: 'application/json',
-  }, (uri) => ({
-    contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(counters.snapshot()) }],
-  }));
+  registerCallStats(server, CALL_STATS_URI, counters);
 
   return server;
 }
