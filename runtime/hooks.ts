@@ -262,8 +262,20 @@ export interface RedactionRuleSpec {
   readonly id: string;
   /** Paths relative to the scope root, as written (`tickets[*].requester.email`). */
   readonly paths: readonly string[];
-  /** `matching …`: regexes, and built-in detectors by name (declared detectors are expanded to regexes). */
-  readonly matching: readonly ({ readonly kind: "regex"; readonly source: string; readonly flags: string } | { readonly kind: "detector"; readonly name: string })[];
+  /**
+   * `matching …`: regexes, built-in detectors by name, and declared detectors — expanded to their
+   * regexes when they have no validators, else carried whole (`declared`) so the validators apply.
+   */
+  readonly matching: readonly (
+    | { readonly kind: "regex"; readonly source: string; readonly flags: string }
+    | { readonly kind: "detector"; readonly name: string }
+    | {
+        readonly kind: "declared";
+        readonly name: string;
+        readonly patterns: readonly { readonly source: string; readonly flags: string }[];
+        readonly validators: readonly string[];
+      }
+  )[];
   readonly method: { readonly name: string; readonly args: readonly (string | number | boolean | null)[] };
   /** `RedactionScope` names; empty = every scope. */
   readonly scopes: readonly string[];

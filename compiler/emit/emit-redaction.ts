@@ -1,7 +1,8 @@
 /**
  * An agent's `redact` rules as frozen data for the runtime (`CompiledAgent.redactions`, §8.1).
  * The runtime owns the walker, so the bundle holds no redaction code: each rule becomes one
- * hoisted `RedactionRuleSpec` constant, with declared detectors expanded to their regexes and its
+ * hoisted `RedactionRuleSpec` constant, with declared detectors expanded to their regexes (or carried
+ * whole when they have validators) and its
  * `when`/`unless` compiled to a `ConditionFn`.
  */
 import type { AgentIR, BundleIR, RuleIR } from "../ir/ir.js";
@@ -23,6 +24,19 @@ function matchingCode(ir: BundleIR, r: RedactIR): Code {
     const declared = ir.detectors.find((d) => d.name === m.name);
     if (!declared) {
       items.push(frozenObject([[N("kind"), "detector"], [N("name"), m.name]]));
+      continue;
+    }
+    if (declared.validators.length > 0) {
+      // Validators (luhn, iban) check each candidate span: the runtime needs the detector whole.
+      const patterns = declared.patterns.map((p) => frozenObject([[N("source"), p.source], [N("flags"), p.flags]]));
+      items.push(
+        frozenObject([
+          [N("kind"), "declared"],
+          [N("name"), declared.name],
+          [N("patterns"), patterns.length === 0 ? ts`Object.freeze([])` : ts`Object.freeze([${join(patterns, ", ")}])`],
+          [N("validators"), frozenArray(declared.validators)],
+        ]),
+      );
       continue;
     }
     for (const p of declared.patterns) items.push(frozenObject([[N("kind"), "regex"], [N("source"), p.source], [N("flags"), p.flags]]));

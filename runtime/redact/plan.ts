@@ -7,7 +7,7 @@
  * `notifications` (server→client params).
  */
 import type { CompiledAgent, Principal, RedactionRuleSpec, RedactionScope, ToolClass } from "../hooks.js";
-import { detector } from "../helpers/detectors.js";
+import { declaredDetector, detector } from "../helpers/detectors.js";
 import { refMatchesIgnoreCase } from "../helpers/glob.js";
 import { compileRegex } from "../helpers/regex.js";
 import { parseRedactPath, type PathSegment } from "./path.js";
@@ -56,6 +56,13 @@ function compileRule(spec: RedactionRuleSpec): WalkRule {
     if (m.kind === "regex") {
       try {
         return compileRegex(m.source, m.flags);
+      } catch {
+        return WHOLE;
+      }
+    }
+    if (m.kind === "declared") {
+      try {
+        return declaredDetector(m.name, m.patterns, m.validators);
       } catch {
         return WHOLE;
       }
