@@ -91,6 +91,24 @@ export async function governToolCall(
   }
   const toolName = typeof name === "string" ? name : "";
   const call: Call = { ctx, session, clientId, toolName, arrived, t0, decision, would: [], report: [] };
+  try {
+    return await governDecided(call, params, args, meta, stream);
+  } catch (err) {
+    // A state step that failed (an LMDB write, a throwing condition in a spec): fail closed, with
+    // a record. What was already claimed is released by the step that claimed it.
+    return deny(call, "internal", `internal error while governing the call: ${(err as Error).message}`, []);
+  }
+}
+
+/** Everything after `decide`: path checks, steps 5–9, the response path. */
+async function governDecided(
+  call: Call,
+  params: Record<string, unknown> | undefined,
+  args: unknown,
+  meta: unknown,
+  stream: ClientStream | undefined,
+): Promise<CallOutcome> {
+  const { ctx, session, decision, toolName, arrived } = call;
   const passthrough = ctx.agent.mode === "passthrough";
 
   if (decision.effect === "deny") {
