@@ -5,7 +5,8 @@
  * arguments cannot change after approval, and it executes at most once.
  *
  * `hold` keeps the client's request open, sending `notifications/progress` when the client gave a
- * progress token (clients use them to keep their own timeout from firing). `defer` answers at once
+ * progress token (clients use them to keep their own timeout from firing); if the client goes
+ * away, the call is not run and the request stays pending for a retry with its id. `defer` answers at once
  * with the pending id; the client calls again with `_meta["talon/approval"] = id` once approved.
  */
 import type { ApprovalNeed } from "../hooks.js";
@@ -119,10 +120,22 @@ export async function approvalStep(
     tick();
     timer = setInterval(tick, state.progressEveryMs);
   }
+  // A client that goes away stops the wait: nobody would receive the result, so the call is not
+  // run. The request stays pending; once approved, a retry carrying its id runs it (once).
+  const gone = new AbortController();
+  const watch = stream ? setInterval(() => stream.open || gone.abort(), CLIENT_WATCH_MS) : undefined;
   try {
-    const final = await state.approvals.waitFor(request.id, request.expiresAt);
+    const final = await state.approvals.waitFor(request.id, request.expiresAt, gone.signal);
     return settle(state, final, hash, need);
+  } catch (err) {
+    if (!gone.signal.aborted) throw err;
+    const p = pending(request, need);
+    return { ...p, message: `the client went away while the call was held; ${p.message}` };
   } finally {
     if (timer) clearInterval(timer);
+    if (watch) clearInterval(watch);
   }
 }
+
+/** How often a held call checks that its client is still there. */
+const CLIENT_WATCH_MS = 250;

@@ -135,6 +135,36 @@ describe("obligations through a running bundle (intercept)", () => {
     await client.close();
   });
 
+  it("does not run a held call whose client went away; once approved, a retry with its id runs it once", async () => {
+    const before = counts().update_ticket ?? 0;
+    const auth = { authorization: `Bearer ${TOKENS.TOKEN_A}` };
+    const init = await rawPost(talon.url, JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } }), auth);
+    const sid = init.headers.get("mcp-session-id")!;
+    const args = { id: 45238, priority: "urgent" };
+    const leaving = new AbortController();
+    const held = fetch(talon.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-session-id": sid, ...auth },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "update", arguments: args } }),
+      signal: leaving.signal,
+    }).catch((e: unknown) => e);
+    const req = await eventually(async () => {
+      const items = (await admin(talon, "/admin/v1/approvals?status=pending")).json.approvals as { id: string; args: { id?: number } }[];
+      return items.find((a) => a.args.id === 45238);
+    });
+    leaving.abort();
+    await held;
+    await new Promise((r) => setTimeout(r, 600)); // the server notices within its 250 ms watch
+    expect((await admin(talon, `/admin/v1/approvals/${req.id}/approve`, { approver: LEAD })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(counts().update_ticket ?? 0).toBe(before);
+    const client = await connectV1(talon.url, TOKENS.TOKEN_A);
+    const ran = await client.callTool({ name: "update", arguments: args, _meta: { "talon/approval": req.id } });
+    expect(ran.isError).toBeFalsy();
+    expect(counts().update_ticket).toBe(before + 1);
+    await client.close();
+  });
+
   it("defers an approval: pending id at once, approved with the CLI, the retry runs once", async () => {
     const client = await connectV1(talon.url, TOKENS.TOKEN_A);
     const args = { user_id: "u-1003" };
