@@ -122,18 +122,8 @@ async function governDecided(
     return deny(call, "internal", `policy returned an unknown effect ${JSON.stringify(decision.effect)}`, []);
   }
 
-  // ── Virtual roots (§8.4, runtime/roots/) ─ path checks count as forbids (§7.1 step 2), so they
-  // run before limits and idempotency. The host paths they give are put in after redaction.
-  const roots = ctx.agent.roots ?? null;
-  if (roots !== null && decision.effect !== "deny") {
-    const pc = checkPaths(roots, toolName, decision.toolClass, args);
-    if (!pc.ok) {
-      if (!passthrough) return deny(call, pc.reason, pc.message, []);
-      call.would.push(`would_block:${pc.reason}`);
-      call.pathRewrites = translatePaths(roots, toolName, args);
-    } else call.pathRewrites = pc.rewrites;
-  } else if (roots !== null && passthrough) call.pathRewrites = translatePaths(roots, toolName, args);
-  // ── end virtual roots ─
+  const refused = rootsStep(call, args, passthrough);
+  if (refused !== undefined) return deny(call, refused.reason, refused.message, []);
 
   // A deny carries no upstream name; passthrough forwards it under the rename all the same.
   const upstreamTool = decision.upstream ?? (decision.effect === "deny" ? ctx.agent.upstreamName(toolName) : toolName);
@@ -201,6 +191,30 @@ async function governDecided(
     // Any path that did not complete the claim (a throw included) lets a retry run as new.
     if (claim !== undefined) await state.idempotency.abandon(claim).catch(() => undefined);
   }
+}
+
+/**
+ * Virtual roots (§8.4, runtime/roots/): path checks count as forbids (§7.1 step 2), so they run
+ * before any state step; the host paths they give (`call.pathRewrites`) go in after redaction.
+ * Passthrough translates paths even for what it would deny (the upstream knows no virtual ones).
+ * Returns the denial, if intercept mode refuses the call.
+ */
+function rootsStep(call: Call, args: unknown, passthrough: boolean): { reason: DecisionReason; message: string } | undefined {
+  const roots = call.ctx.agent.roots ?? null;
+  if (roots === null) return undefined;
+  if (call.decision.effect === "deny") {
+    if (passthrough) call.pathRewrites = translatePaths(roots, call.toolName, args);
+    return undefined;
+  }
+  const pc = checkPaths(roots, call.toolName, call.decision.toolClass, args);
+  if (pc.ok) {
+    call.pathRewrites = pc.rewrites;
+    return undefined;
+  }
+  if (!passthrough) return { reason: pc.reason, message: pc.message };
+  call.would.push(`would_block:${pc.reason}`);
+  call.pathRewrites = translatePaths(roots, call.toolName, args);
+  return undefined;
 }
 
 /** One call on its way through the pipeline: what evidence needs, gathered as the steps run. */
