@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm start`: build the Zendesk example and serve it on 127.0.0.1:8080/mcp with evidence under
- * ./.talon/. The example's vendor tokens and redaction key come from the environment; when they are not set, dev
+ * ./.talon/. The example's vendor tokens, redaction key and admin token (approvals API) come from the environment; when they are not set, dev
  * tokens are generated once into ./.talon/dev-tokens.env (mode 0600) and reused, so a fresh
  * machine needs no setup and the tokens are never committed.
  */
@@ -14,7 +14,7 @@ import { join } from "node:path";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const data = join(root, ".talon");
 const tokensFile = join(data, "dev-tokens.env");
-const names = ["ZENDESK_AI_TOKEN", "INTERCOM_TOKEN", "TALON_REDACTION_KEY"];
+const names = ["ZENDESK_AI_TOKEN", "INTERCOM_TOKEN", "TALON_REDACTION_KEY", "TALON_ADMIN_TOKEN"];
 
 mkdirSync(data, { recursive: true });
 if (!existsSync(tokensFile)) {
@@ -38,6 +38,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 
 const port = process.env.PORT ?? "8080";
 console.log(`\nvendor token (zendesk-ai-agent): ${env.ZENDESK_AI_TOKEN}   (from ${tokensFile} unless set in the environment)`);
+console.log(`held approvals: node dist/runtime/cli/talon.js approvals list --data .talon, or GET http://127.0.0.1:${port}/admin/v1/approvals with "authorization: Bearer $TALON_ADMIN_TOKEN" (in ${tokensFile})`);
 console.log(`try: npx @modelcontextprotocol/inspector, or curl -X POST http://127.0.0.1:${port}/mcp -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' -H "authorization: Bearer $ZENDESK_AI_TOKEN" -d '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"curl","version":"1"}}}'\n`);
 const server = spawn(process.execPath, [join(data, "bundle/server.mjs"), "--port", port, "--data", data], { stdio: "inherit", env });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.kill(sig));
