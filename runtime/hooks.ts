@@ -237,6 +237,11 @@ export interface CompiledAgent {
   readonly idempotency: readonly IdempotencySpec[];
   /** `block response` rules (§7.3), in id order. */
   readonly blocks: readonly BlockSpec[];
+  /**
+   * `blobs pass|drop|block` (§8.1): base64 content (image/audio `data`, embedded resource `blob`)
+   * cannot be inspected, so this decides what happens to it in results. Absent = pass.
+   */
+  readonly blobs?: "pass" | "drop" | "block";
   /** `secret redaction_key` (keys `hash`); null = plain SHA-256 (TAL0605). */
   readonly redactionKey: SecretSpec | null;
   /** Virtual roots, `deny path` and tool path arguments (§8.4); null = the agent declares none. */

@@ -6,12 +6,12 @@
  * deciding rule → virtual-root path checks (§8.4; they deny like a forbid) → rate limits (5) →
  * idempotency (6) → confirm (7) → approval (8) → redact the arguments, put in host paths and
  * forward under the upstream name (9) → check the answer is a well-formed result → `block
- * response` rules → host paths back to virtual ones → redact the result → record → answer. The
- * state those steps use is injected (`AgentContext.state`). The record is committed before the
- * answer is written; if it cannot be committed the client gets an error instead of the result
- * (fail closed). In `passthrough` mode every step is evaluated, nothing is blocked or changed, and
- * what intercept would have done is recorded as `would` (§7.2); the virtual-path translation
- * still applies there.
+ * response` rules → `blobs drop|block` → host paths back to virtual ones → redact the result →
+ * record → answer. The state those steps use is injected (`AgentContext.state`). The record is
+ * committed before the answer is written; if it cannot be committed the client gets an error
+ * instead of the result (fail closed). In `passthrough` mode every step is evaluated, nothing is
+ * blocked or changed, and what intercept would have done is recorded as `would` (§7.2); the
+ * virtual-path translation still applies there.
  * `tools/list`: only tools the policy shows this principal, under their client names, with
  * annotations rewritten to the declared class.
  */
@@ -19,6 +19,7 @@ import type { CompiledAgent, Decision, DecisionReason, Principal, ToolClass } fr
 import type { EvidenceStore } from "./evidence/store.js";
 import type { EvidenceRecord } from "./evidence/record.js";
 import { approvalStep, type ApprovalEvidence } from "./govern/approval.js";
+import { blobPointers, dropBlobs } from "./govern/blobs.js";
 import { firingBlocks } from "./govern/blocks.js";
 import { confirmStep } from "./govern/confirm.js";
 import type { CallFacts } from "./govern/facts.js";
@@ -324,9 +325,23 @@ async function governAllowed(
     }
   }
 
-  const isError = (answer.result as { isError?: unknown }).isError === true;
+  // `blobs drop|block` (§8.1): binary content no rule can inspect.
+  let answered = answer.result;
+  const blobsMode = ctx.agent.blobs ?? "pass";
+  if (blobsMode !== "pass") {
+    const where = blobPointers(answered);
+    if (where.length > 0) {
+      if (passthrough) call.would.push(`would_${blobsMode}_blobs`);
+      else if (blobsMode === "block") {
+        const why = `response withheld: binary content at ${where.join(", ")} cannot be inspected (blobs block)`;
+        return deny(call, "blocked", why, [], undefined, undefined, upstreamTool);
+      } else answered = dropBlobs(answered, call.report);
+    }
+  }
+
+  const isError = (answered as { isError?: unknown }).isError === true;
   // Virtual roots: host paths in the result back to `/<root>/…`, before redaction and evidence.
-  const upstreamResult = toVirtual(ctx.agent.roots, answer.result);
+  const upstreamResult = toVirtual(ctx.agent.roots, answered);
   // `result` scope after the structural check (isError results too).
   const reported = call.report.length;
   const redacted = redactResult(forCall(plan, rcall, upstreamResult), upstreamResult, key, call.report);

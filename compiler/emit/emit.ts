@@ -136,6 +136,7 @@ function agentCode(ir: BundleIR, a: AgentIR, decide: Name, clientName: Name, ups
     [N("limits"), specs.limits],
     [N("idempotency"), specs.idempotency],
     [N("blocks"), specs.blocks],
+    ...(a.blobs === null || a.blobs === "pass" ? [] : ([[N("blobs"), a.blobs]] as [Name, string][])),
     [N("redactionKey"), secretCode(redactionKeyOf(ir))],
     ...(specs.roots === null ? [] : [[N("roots"), specs.roots] as const]),
   ]);

@@ -480,5 +480,5 @@ export const agents: readonly CompiledAgent[] = Object.freeze([
     LIMIT0,
   ]), idempotency: Object.freeze([
     IDEMPOTENT0,
-  ]), blocks: Object.freeze([]), redactionKey: Object.freeze({ kind: "env", value: "TALON_REDACTION_KEY" }) }),
+  ]), blocks: Object.freeze([]), blobs: "drop", redactionKey: Object.freeze({ kind: "env", value: "TALON_REDACTION_KEY" }) }),
 ]);

@@ -33,7 +33,7 @@ const rule = (kind: Rule["kind"]) => (a: MergedAgent) => firstRule(a, (r) => r.k
 
 /** The features, in the order their notes are reported. */
 const FEATURES: readonly Feature[] = [
-  { feature: "`compliance`", detail: "; retention and framework profiles are not applied", find: item("compliance") },
+  { feature: "`compliance`", detail: "; audit_retention is not applied (the gdpr/nis2 lint profiles run at compile time)", find: item("compliance") },
   {
     feature: "evidence capture of responses",
     detail: "; records hold the redaction report, not response bodies",
@@ -61,7 +61,6 @@ const FEATURES: readonly Feature[] = [
     detail: "; path arguments are checked lexically, and the upstream must confine itself (§8.4)",
     find: (a) => firstItem(a, (i) => i.kind === "flag" && i.name === "realpath_check" && i.value),
   },
-  { feature: "`blobs`", detail: "", find: item("blobs") },
   { feature: "message `limits`", detail: "; the runtime's own size limits apply", find: item("limits") },
   { feature: "`allow method`", detail: "", find: item("allow_method") },
 ];
