@@ -210,6 +210,8 @@ export interface LimitsItem extends Node {
 
 export interface ComplianceItem extends Node {
   readonly kind: "compliance";
+  /** `@justification("…")` written before the block (TAL1003); absent from YAML. */
+  readonly annotations?: readonly Annotation[];
   readonly frameworks: readonly Ident[];
   readonly auditRetention: Duration | undefined;
 }

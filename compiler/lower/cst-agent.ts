@@ -50,6 +50,10 @@ function lowerEntry(ctx: LowerContext, entry: AgentEntryCstNode): AgentItem {
   if (c.redactRule) return R.lowerRedact(ctx, first(c.redactRule), annotations);
   if (c.blockRule) return R.lowerBlock(ctx, first(c.blockRule), annotations);
   if (c.toolItem) return lowerTool(ctx, first(c.toolItem), annotations);
+  // `@justification("…")` explains a compliance choice (gdpr retention over 3y, TAL1003).
+  if (c.complianceItem && annotations.length > 0 && annotations.every((a) => a.name === "justification")) {
+    return { ...lowerCompliance(ctx, first(c.complianceItem)), annotations };
+  }
   const item = lowerPlainItem(ctx, entry);
   if (annotations.length > 0) {
     const word = ctx.source.text.slice(item.span.start, item.span.end).split(/\s/, 1)[0]!;

@@ -30,7 +30,7 @@ agent "a" {
     expect(notes.map((d) => `${d.span.line} ${d.message}`)).toEqual([
       "6 mode `shadow` is carried in the bundle but not enforced by this runtime yet; the agent is enforced as in `intercept` mode",
       "17 evidence capture of responses is carried in the bundle but not enforced by this runtime yet; records hold the redaction report, not response bodies",
-      "18 `compliance` is carried in the bundle but not enforced by this runtime yet; retention and framework profiles are not applied",
+      "18 `compliance` is carried in the bundle but not enforced by this runtime yet; audit_retention is not applied (the gdpr/nis2 lint profiles run at compile time)",
     ]);
     expect(notes.every((d) => d.severity === "note")).toBe(true);
   });

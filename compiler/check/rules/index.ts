@@ -13,12 +13,18 @@ import { checkConditionConstant } from "./check-condition-constant.js";
 import { checkConditionSupport } from "./check-condition-support.js";
 import { checkConditionType } from "./check-condition-type.js";
 import { checkExprSize } from "./check-expr-size.js";
+import { checkGdprBlobs } from "./check-gdpr-blobs.js";
+import { checkGdprRetention } from "./check-gdpr-retention.js";
 import { checkGrants } from "./check-grants.js";
 import { checkIdempotency } from "./check-idempotency.js";
+import { checkIneffectiveRules } from "./check-ineffective-rules.js";
 import { checkLimits } from "./check-limits.js";
+import { checkNis2Evidence } from "./check-nis2-evidence.js";
 import { checkOversight } from "./check-oversight.js";
 import { checkRedact } from "./check-redact.js";
+import { checkRedactDescendants } from "./check-redact-descendants.js";
 import { checkReferences } from "./check-references.js";
+import { checkRegexEngine } from "./check-regex-engine.js";
 import { checkRoots } from "./check-roots.js";
 import { checkRuleIds } from "./check-rule-ids.js";
 import { checkQuantifierDepth } from "./check-quantifier-depth.js";
@@ -44,12 +50,18 @@ export const CHECK_RULES: readonly CheckRule[] = [
   checkApprovals,
   checkLimits,
   checkOversight,
+  checkIneffectiveRules,
   checkIdempotency,
   checkRedact,
+  checkRedactDescendants,
   checkRoots,
+  checkGdprRetention,
+  checkNis2Evidence,
+  checkGdprBlobs,
   checkRuleIds,
   checkExprSize,
   checkQuantifierDepth,
+  checkRegexEngine,
   checkConditionCompare,
   checkConditionType,
   checkConditionConstant,
