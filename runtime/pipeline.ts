@@ -17,7 +17,7 @@
  */
 import type { CompiledAgent, Decision, DecisionReason, Principal, ToolClass } from "./hooks.js";
 import type { EvidenceStore } from "./evidence/store.js";
-import type { EvidenceRecord } from "./evidence/record.js";
+import type { EvidenceInput, EvidenceRecord } from "./evidence/record.js";
 import { approvalStep, type ApprovalEvidence } from "./govern/approval.js";
 import { blobPointers, dropBlobs } from "./govern/blobs.js";
 import { firingBlocks } from "./govern/blocks.js";
@@ -62,7 +62,7 @@ export interface CallOutcome {
   readonly headers?: readonly (readonly [string, string])[];
 }
 
-type RecordFields = Omit<EvidenceRecord, "id" | "seq">;
+type RecordFields = EvidenceInput;
 
 /** Decide, run the state steps, forward and record one `tools/call`. Never throws: every path ends in an answer. */
 export async function governToolCall(

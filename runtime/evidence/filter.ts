@@ -1,7 +1,7 @@
 /**
  * Record filters for `EvidenceStore.list` and `talon audit list`.
  */
-import type { EvidenceRecord } from "./record.js";
+import type { EvidenceEntry, EvidenceKind } from "./record.js";
 
 /** Which records to return. All fields are optional and combine with AND. */
 export interface EvidenceFilter {
@@ -18,11 +18,23 @@ export interface EvidenceFilter {
   limit?: number;
 }
 
-/** Whether a record passes every condition of the filter (ignores `limit`). */
-export function matchesFilter(rec: EvidenceRecord, f: EvidenceFilter): boolean {
-  if (f.agent !== undefined && rec.agent !== f.agent) return false;
-  if (f.tool !== undefined && rec.tool !== f.tool) return false;
-  if (f.decision !== undefined && rec.decision !== f.decision) return false;
+/** `EvidenceFilter` over every kind of chain entry (`EvidenceStore.entries`, `page`). */
+export interface EntryFilter extends EvidenceFilter {
+  kind?: EvidenceKind;
+  /** Principal id of the caller (tool calls and requests). */
+  caller?: string;
+}
+
+/**
+ * Whether an entry passes every condition of the filter (ignores `limit`). Conditions on fields a
+ * kind does not have (an external event's agent) do not match.
+ */
+export function matchesFilter(rec: EvidenceEntry, f: EntryFilter): boolean {
+  if (f.kind !== undefined && rec.kind !== f.kind) return false;
+  if (f.agent !== undefined && (rec.kind === "external_event" || rec.agent !== f.agent)) return false;
+  if (f.tool !== undefined && (rec.kind === "external_event" || rec.tool !== f.tool)) return false;
+  if (f.decision !== undefined && (rec.kind !== "proxy_tool_call" || rec.decision !== f.decision)) return false;
+  if (f.caller !== undefined && (rec.kind === "external_event" || rec.caller !== f.caller)) return false;
   if (f.since !== undefined && rec.time < f.since) return false;
   if (f.until !== undefined && rec.time >= f.until) return false;
   return true;

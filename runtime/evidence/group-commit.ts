@@ -10,11 +10,10 @@
  * batches explicitly, so every promise lmdb-js creates for our writes is one we handle.
  */
 import type { Database } from "lmdb";
-import type { EvidenceRecord } from "./record.js";
 
 interface Pending {
   key: number;
-  value: EvidenceRecord;
+  value: string;
   resolve: (written: boolean) => void;
   reject: (err: unknown) => void;
 }
@@ -23,11 +22,11 @@ const ignore = (): void => undefined;
 
 /** Queues puts for the current event-loop turn and writes them as one batch in the next. */
 export class GroupCommit {
-  readonly #db: Database<EvidenceRecord, number>;
+  readonly #db: Database<string, number>;
   #queue: Pending[] = [];
   #scheduled = false;
 
-  constructor(db: Database<EvidenceRecord, number>) {
+  constructor(db: Database<string, number>) {
     this.#db = db;
   }
 
@@ -36,7 +35,7 @@ export class GroupCommit {
    * it is committed, false when the key already existed; rejects with lmdb-js's error when the
    * commit fails.
    */
-  put(key: number, value: EvidenceRecord): Promise<boolean> {
+  put(key: number, value: string): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
       this.#queue.push({ key, value, resolve, reject });
       if (!this.#scheduled) {
@@ -73,7 +72,7 @@ export class GroupCommit {
  * accepts the same options object as `putSync` (write.js), but its type declarations list only
  * the version overloads, hence the cast.
  */
-function putNoOverwrite(db: Database<EvidenceRecord, number>, key: number, value: EvidenceRecord): Promise<boolean> {
-  const put = db.put as unknown as (key: number, value: EvidenceRecord, options: { noOverwrite: boolean }) => Promise<boolean>;
+function putNoOverwrite(db: Database<string, number>, key: number, value: string): Promise<boolean> {
+  const put = db.put as unknown as (key: number, value: string, options: { noOverwrite: boolean }) => Promise<boolean>;
   return put.call(db, key, value, { noOverwrite: true });
 }

@@ -13,13 +13,12 @@
  * records LMDB does not have yet are replayed into it, and journal files LMDB has durably
  * absorbed are deleted.
  *
- * Files: `<dir>/<name>-<firstSeq>.journal`, one JSON record per line. A torn last line (power
+ * Files: `<dir>/<name>-<firstSeq>.journal`, one entry per line, exactly as chain.ts seals it. A torn last line (power
  * loss during a write) does not parse and is ignored; it was never acknowledged, because a batch
  * is acknowledged only after its whole write returned.
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { EvidenceRecord } from "./record.js";
 
 /** Rotate to a new file past this size, so absorbed records can be deleted. */
 export const ROTATE_BYTES = 8 * 1024 * 1024;
@@ -42,20 +41,26 @@ export function journalFiles(dir: string, name: string): { file: string; firstSe
   return out.sort((a, b) => a.firstSeq - b.firstSeq);
 }
 
-/** Every intact record of a journal file (a torn or garbled line ends the file's usable part). */
-export function readJournal(file: string): EvidenceRecord[] {
+/** One journal line: the stored text and the seq it carries. */
+export interface JournalLine {
+  readonly seq: number;
+  readonly line: string;
+}
+
+/** Every intact line of a journal file (a torn or garbled line ends the file's usable part). */
+export function readJournal(file: string): JournalLine[] {
   const text = fs.readFileSync(file, "utf8");
-  const out: EvidenceRecord[] = [];
+  const out: JournalLine[] = [];
   for (const line of text.split("\n")) {
     if (line === "") continue;
-    let rec: EvidenceRecord;
+    let rec: { seq?: unknown };
     try {
-      rec = JSON.parse(line) as EvidenceRecord;
+      rec = JSON.parse(line) as { seq?: unknown };
     } catch {
       break;
     }
     if (rec === null || typeof rec !== "object" || !Number.isSafeInteger(rec.seq)) break;
-    out.push(rec);
+    out.push({ seq: rec.seq as number, line });
   }
   return out;
 }

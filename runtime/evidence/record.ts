@@ -5,12 +5,22 @@
  */
 import { randomFillSync } from "node:crypto";
 
-/** One committed `tools/call` decision. Plain data: stored as msgpack, printed as JSON lines. */
-export interface EvidenceRecord {
+/**
+ * What every entry of the chain carries (chain.ts): its place and its link to the one before.
+ * `hash` = SHA-256 of the entry's JSON text without `hash` (which holds `prev`), hex.
+ */
+export interface ChainFields {
   /** "evt_" + 24 hex chars (random), unique. */
   id: string;
-  /** Monotonically increasing per store, starts at 1 (a failed append may leave a gap). */
+  /** 1, 2, 3 … per store, without gaps (a failed write rolls the chain head back). */
   seq: number;
+  /** `hash` of the entry before (64 zeros for the first entry of a store). */
+  prev: string;
+  hash: string;
+}
+
+/** One committed `tools/call` decision. Plain data: stored and exported as one JSON line. */
+export interface EvidenceRecord extends ChainFields {
   /** ms since epoch when the call arrived. */
   time: number;
   kind: "proxy_tool_call";
@@ -49,7 +59,59 @@ export interface EvidenceRecord {
   confirmation?: "token" | "elicitation";
   /** A rate-limited call: how long until a token is back, ms. */
   retryAfterMs?: number;
+  /** SHA-256 (hex, first 32 chars) of the caller's credential; absent for anonymous calls. */
+  tokenHash?: string;
+  /** The `proxy_tool_request` entry committed before a write/destructive call was forwarded. */
+  request?: string;
+  /** `evidence { capture requests }`: the arguments as forwarded (redacted). */
+  args?: unknown;
+  /** `evidence { capture responses }`: the result as answered (redacted). */
+  result?: unknown;
 }
+
+/**
+ * Committed before a `write` or `destructive` call is forwarded (ARCHITECTURE.md: no call reaches
+ * such a tool before its request record is committed); the call's `proxy_tool_call` entry follows
+ * with the outcome and names this one in `request`.
+ */
+export interface ToolRequestRecord extends ChainFields {
+  time: number;
+  kind: "proxy_tool_request";
+  agent: string;
+  caller: string | null;
+  callerKind: "vendor" | "caller" | "anonymous";
+  session: string | null;
+  tool: string;
+  upstreamTool: string;
+  upstream: string;
+  toolClass: string;
+  ruleIds: string[];
+  bundleHash: string;
+  tokenHash?: string;
+  /** `capture requests`: the arguments about to be forwarded (redacted). */
+  args?: unknown;
+}
+
+/** An audit event posted by an operator's system (`POST /api/events`), hashed into the same chain. */
+export interface ExternalEventRecord extends ChainFields {
+  time: number;
+  kind: "external_event";
+  /** Who posted it (the admin principal). */
+  source: string;
+  /** Event type, e.g. "deployment", "access_review" (1–128 printable chars). */
+  type: string;
+  actor: string | null;
+  action: string | null;
+  resource: string | null;
+  outcome: string | null;
+  /** Free-form JSON object (bounded size), or null. */
+  data: Record<string, unknown> | null;
+}
+
+/** Any entry of the evidence chain. */
+export type EvidenceEntry = EvidenceRecord | ToolRequestRecord | ExternalEventRecord;
+export type EvidenceKind = EvidenceEntry["kind"];
+export const EVIDENCE_KINDS: readonly EvidenceKind[] = ["proxy_tool_call", "proxy_tool_request", "external_event"];
 
 /** One redaction: where (RFC 6901 pointer into the MCP message part), scope, method and rule id. */
 export interface RedactionReportEntry {
@@ -59,8 +121,11 @@ export interface RedactionReportEntry {
   rule: string;
 }
 
-/** What the runtime hands to `EvidenceStore.append`: the store assigns `id` and `seq`. */
-export type EvidenceInput = Omit<EvidenceRecord, "id" | "seq">;
+/** What the runtime hands to `EvidenceStore.append`: the store assigns the chain fields. */
+export type EvidenceInput = Omit<EvidenceRecord, keyof ChainFields>;
+export type ToolRequestInput = Omit<ToolRequestRecord, keyof ChainFields>;
+export type ExternalEventInput = Omit<ExternalEventRecord, keyof ChainFields>;
+export type EntryInput = EvidenceInput | ToolRequestInput | ExternalEventInput;
 
 /** A fresh record id: "evt_" + 24 hex chars from 12 random bytes. */
 export function newEvidenceId(): string {
@@ -122,18 +187,21 @@ export function evidenceInputProblem(rec: EvidenceInput): string | null {
   }
   if (rec.confirmation !== undefined && rec.confirmation !== "token" && rec.confirmation !== "elicitation") return "confirmation must be token or elicitation";
   if (rec.retryAfterMs !== undefined && !Number.isFinite(rec.retryAfterMs)) return "retryAfterMs must be a finite number";
+  if (rec.tokenHash !== undefined && typeof rec.tokenHash !== "string") return "tokenHash must be a string when present";
+  if (rec.request !== undefined && typeof rec.request !== "string") return "request must be an entry id when present";
   return null;
 }
 
 /**
- * Builds the stored record with a fixed key order (so JSON lines read the same for every record)
- * and without an `error` key when there is no error. `latencyMs` is rounded to 3 decimals here,
- * once, so every reader sees the same number.
+ * Builds the stored tool-call record with a fixed key order (chain fields first, so the JSON line
+ * reads the same for every record) and without keys for absent options. `latencyMs` is rounded
+ * to 3 decimals here, once, so every reader sees the same number.
  */
-export function toEvidenceRecord(rec: EvidenceInput, id: string, seq: number): EvidenceRecord {
-  const out: EvidenceRecord = {
+export function toEvidenceRecord(rec: EvidenceInput, id: string, seq: number, prev: string): EvidenceRecord {
+  const out = {
     id,
     seq,
+    prev,
     time: rec.time,
     kind: rec.kind,
     agent: rec.agent,
@@ -150,7 +218,7 @@ export function toEvidenceRecord(rec: EvidenceInput, id: string, seq: number): E
     bundleHash: rec.bundleHash,
     latencyMs: Math.round(rec.latencyMs * 1000) / 1000,
     outcome: rec.outcome,
-  };
+  } as EvidenceRecord; // `hash` is set by chain.ts `seal`
   if (rec.error !== undefined) out.error = rec.error;
   if (rec.redactions !== undefined && rec.redactions.length > 0)
     out.redactions = rec.redactions; // fresh objects from the walker, checked above; not copied
@@ -158,5 +226,55 @@ export function toEvidenceRecord(rec: EvidenceInput, id: string, seq: number): E
   if (rec.approval !== undefined) out.approval = { id: rec.approval.id, status: rec.approval.status, approvers: [...rec.approval.approvers] };
   if (rec.confirmation !== undefined) out.confirmation = rec.confirmation;
   if (rec.retryAfterMs !== undefined) out.retryAfterMs = rec.retryAfterMs;
+  if (rec.tokenHash !== undefined) out.tokenHash = rec.tokenHash;
+  if (rec.request !== undefined) out.request = rec.request;
+  if (rec.args !== undefined) out.args = rec.args;
+  if (rec.result !== undefined) out.result = rec.result;
   return out;
+}
+
+/** Any entry input's problem as text, or null: `evidenceInputProblem` for tool calls, and the other kinds' checks. */
+export function entryInputProblem(input: EntryInput): string | null {
+  if (input === null || typeof input !== "object") return "entry is not an object";
+  if (!Number.isFinite(input.time)) return "time must be a finite number (ms since epoch)";
+  switch (input.kind) {
+    case "proxy_tool_call":
+      return evidenceInputProblem(input);
+    case "proxy_tool_request":
+      for (const key of ["agent", "tool", "upstreamTool", "upstream", "toolClass", "bundleHash"] as const) if (typeof input[key] !== "string") return `${key} must be a string`;
+      if (!CALLER_KINDS.has(input.callerKind)) return "callerKind must be vendor, caller or anonymous";
+      if (!Array.isArray(input.ruleIds) || input.ruleIds.some((id) => typeof id !== "string")) return "ruleIds must be an array of strings";
+      return null;
+    case "external_event":
+      if (typeof input.source !== "string" || typeof input.type !== "string" || input.type === "") return "source and type must be non-empty strings";
+      for (const key of ["actor", "action", "resource", "outcome"] as const) if (input[key] !== null && typeof input[key] !== "string") return `${key} must be a string or null`;
+      if (input.data !== null && (typeof input.data !== "object" || Array.isArray(input.data))) return "data must be an object or null";
+      return null;
+    default:
+      return `kind must be one of ${EVIDENCE_KINDS.join(", ")}`;
+  }
+}
+
+/** The stored entry for any input kind, chain fields first (see `toEvidenceRecord`). */
+export function toEntry(input: EntryInput, id: string, seq: number, prev: string): EvidenceEntry {
+  switch (input.kind) {
+    case "proxy_tool_call":
+      return toEvidenceRecord(input, id, seq, prev);
+    case "proxy_tool_request": {
+      const out = {
+        id, seq, prev,
+        time: input.time, kind: input.kind, agent: input.agent, caller: input.caller, callerKind: input.callerKind, session: input.session,
+        tool: input.tool, upstreamTool: input.upstreamTool, upstream: input.upstream, toolClass: input.toolClass, ruleIds: [...input.ruleIds], bundleHash: input.bundleHash,
+      } as ToolRequestRecord;
+      if (input.tokenHash !== undefined) out.tokenHash = input.tokenHash;
+      if (input.args !== undefined) out.args = input.args;
+      return out;
+    }
+    case "external_event":
+      return {
+        id, seq, prev,
+        time: input.time, kind: input.kind, source: input.source, type: input.type, actor: input.actor, action: input.action,
+        resource: input.resource, outcome: input.outcome, data: input.data,
+      } as ExternalEventRecord;
+  }
 }

@@ -1,36 +1,40 @@
 /**
- * The evidence store: decision records in LMDB (lmdb-js), keyed by sequence number.
+ * The evidence store: the hash-chained log of decisions (chain.ts) in LMDB (lmdb-js), keyed by
+ * sequence number.
  *
  * Layout: one LMDB environment at `<dir>/evidence.lmdb` (a file, with LMDB's own
- * `evidence.lmdb-lock` beside it), one named database per store name (default "records"), keys =
- * seq numbers (ordered-binary, so key order is seq order), values = records (msgpack).
+ * `evidence.lmdb-lock` beside it). Database `<name>` (default "records"): keys = seq numbers
+ * (ordered-binary, so key order is seq order), values = the entry's sealed JSON line, byte for
+ * byte what the journal holds, what `verify` hashes and what `export` writes.
+ * `<name>.checkpoints`: signed checkpoints by seq. `<name>.meta`: the store id and the purge
+ * anchor.
  *
- * Writes follow lmdb-js's model (STYLE.md §13): reads are synchronous; writes are queued and
- * committed on lmdb-js's write thread, all appends of one event-loop turn in one transaction (our
- * group commit, group-commit.ts, which batches explicitly instead of through lmdb-js's
- * `eventTurnBatching` for the reason given there). `append` never uses `putSync`.
- *
- * Durability: `append` resolves when the transaction is committed. lmdb-js enables
- * `overlappingSync` by default off Windows: the commit promise resolves once the transaction is
- * committed and visible, and the fsync follows in the background (`env.flushed`). A committed
- * record survives a process kill (the OS holds the pages); surviving power loss needs the flush,
- * which is a later issue (SECURITY.md §1.7). `noSync` and `useWritemap` are deliberately not used.
+ * Commit point: the journal (journal.ts). `appendEntry` queues; once per event-loop turn the
+ * queued entries get their seq numbers and `prev` links (in queue order, so seq order is call
+ * order), are sealed and written with one `write(2)`; then they are acknowledged, handed to
+ * subscribers and, in 25 ms windows, to LMDB (default safe sync) on its write thread. A write
+ * that fails rolls the chain head back, so the chain has no gaps: the next turn reuses the seq
+ * numbers. Every `checkpointEvery` entries or `checkpointIntervalMs`, with a signing key, the
+ * store signs a checkpoint of its head (checkpoint.ts).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { open, type Database, type RootDatabase } from "lmdb";
+import { GENESIS_HASH, openLine, seal } from "./chain.js";
+import { signAnchor, signCheckpoint, type Anchor, type Checkpoint, type SigningKey } from "./checkpoint.js";
 import { commitFailureCause } from "./commit-error.js";
 import { acquireEnv, releaseEnv } from "./env-cache.js";
 import { journalFiles, JournalFile, readJournal, ROTATE_BYTES } from "./journal.js";
 import { describeCause, EvidenceWriteError } from "./errors.js";
-import { checkLimit, matchesFilter, type EvidenceFilter } from "./filter.js";
+import { checkLimit, matchesFilter, type EntryFilter, type EvidenceFilter } from "./filter.js";
 import { GroupCommit } from "./group-commit.js";
-import { evidenceInputProblem, newEvidenceId, toEvidenceRecord, type EvidenceInput, type EvidenceRecord } from "./record.js";
+import { entryInputProblem, newEvidenceId, toEntry, type EntryInput, type EvidenceEntry, type EvidenceInput, type EvidenceRecord } from "./record.js";
+import type { EvidenceStats } from "./stats.js";
 import { acquireWriterLock, type WriterLock } from "./writer-lock.js";
 
 export { EvidenceStoreLockedError, EvidenceWriteError } from "./errors.js";
-export type { EvidenceFilter } from "./filter.js";
-export type { EvidenceInput, EvidenceRecord } from "./record.js";
+export type { EntryFilter, EvidenceFilter } from "./filter.js";
+export type { EntryInput, EvidenceEntry, EvidenceInput, EvidenceRecord } from "./record.js";
 
 /** Options for `EvidenceStore.open`. */
 export interface EvidenceStoreOptions {
@@ -43,17 +47,36 @@ export interface EvidenceStoreOptions {
   readOnly?: boolean;
   /** How often the journal is fdatasync'd (the power-loss window); default 200 ms. */
   syncIntervalMs?: number;
+  /** Signs checkpoints; without it none are written (and truncation cannot be proven). */
+  signingKey?: SigningKey | null;
+  /** A checkpoint after this many entries (default 1000) … */
+  checkpointEvery?: number;
+  /** … or this long after the last one when entries were added since (default 60 s). */
+  checkpointIntervalMs?: number;
+}
+
+/** A stored entry with its exact line. */
+export interface StoredLine {
+  readonly seq: number;
+  readonly line: string;
 }
 
 /** An append waiting for this turn's journal write. */
 interface Queued {
-  rec: EvidenceRecord;
-  resolve: (rec: EvidenceRecord) => void;
+  input: EntryInput;
+  id: string;
+  resolve: (e: EvidenceEntry) => void;
   reject: (err: unknown) => void;
 }
 
+/** A written entry: the object (for readers in this process) and its line (for LMDB). */
+interface Sealed {
+  readonly entry: EvidenceEntry;
+  readonly line: string;
+}
+
 /**
- * The LMDB index collects records for this long before one transaction. Per-turn transactions
+ * The LMDB index collects entries for this long before one transaction. Per-turn transactions
  * cost an LMDB commit (and its background fsync) per call at low concurrency, which measured as a
  * busy write thread competing with the proxy for the CPU; reads merge what the index has not
  * caught up with, so the window is invisible to them.
@@ -63,22 +86,30 @@ const INDEX_WINDOW_MS = 25;
 /** How long `close` waits for the index before leaving the rest to the next open's replay. */
 const CLOSE_WAIT_MS = 2000;
 
-/** Past this many records written but not yet in LMDB, appends fail closed (bounded memory). */
+/** Past this many entries written but not yet in LMDB, appends fail closed (bounded memory). */
 const MAX_UNINDEXED = 100_000;
 
-/** Append-only store of `EvidenceRecord`s; one writer process per store (see writer-lock.ts). */
+const META_STORE_ID = "store";
+const META_ANCHOR = "anchor";
+
+/** Append-only, hash-chained store of evidence entries; one writer process per store (see writer-lock.ts). */
 export class EvidenceStore {
   /** Absolute path of the LMDB environment file (`<dir>/evidence.lmdb`). */
   readonly path: string;
   readonly readOnly: boolean;
   readonly #name: string;
-  /** Null for a read-only store whose database was never written. */
-  readonly #db: Database<EvidenceRecord, number> | null;
+  /** Null for a read-only store whose databases were never written. */
+  readonly #db: Database<string, number> | null;
+  readonly #checkpointDb: Database<string, number> | null;
+  readonly #meta: Database<string, string> | null;
   readonly #lock: WriterLock | null;
-  readonly #commits: GroupCommit | null;
+  readonly #commits: GroupCommit | null = null;
   readonly #env: RootDatabase;
   readonly #dir: string;
-  #lastSeq: number;
+  /** Random id of this store, in every checkpoint and anchor ("" for a reader of an unwritten store). */
+  readonly storeId: string;
+  #lastSeq = 0;
+  #head = GENESIS_HASH;
   #closed = false;
   readonly #inflight = new Set<Promise<unknown>>();
   /** Writer only: the journal file appended to, files waiting to be absorbed, this turn's queue. */
@@ -87,46 +118,94 @@ export class EvidenceStore {
   #queue: Queued[] = [];
   #scheduled = false;
   /** Written to the journal, not yet committed to LMDB (by seq); merged into reads. */
-  readonly #unindexed = new Map<number, EvidenceRecord>();
+  readonly #unindexed = new Map<number, Sealed>();
   #indexError: unknown = undefined;
   #syncTimer: NodeJS.Timeout | undefined;
   #dirty = false;
-  /** Journaled records waiting for the index window to close. */
-  #toIndex: EvidenceRecord[] = [];
+  /** Journaled entries waiting for the index window to close. */
+  #toIndex: Sealed[] = [];
   #indexTimer: NodeJS.Timeout | undefined;
+  readonly #listeners = new Set<(e: EvidenceEntry) => void>();
+  /** Checkpoints. */
+  readonly #key: SigningKey | null;
+  readonly #checkpointEvery: number;
+  #checkpointTimer: NodeJS.Timeout | undefined;
+  #lastCheckpoint: Checkpoint | null = null;
+  #checkpointsWritten = 0;
+  /** Counters for stats(). */
+  #appended = 0;
+  #failures = 0;
+  #lastError: string | null = null;
+  #lastFailureAt: number | null = null;
+  #writable = true;
+  #fsyncs = 0;
+  #fsyncFailures = 0;
 
-  private constructor(envPath: string, name: string, env: RootDatabase, lock: WriterLock | null, readOnly: boolean, syncIntervalMs: number) {
+  private constructor(envPath: string, name: string, env: RootDatabase, lock: WriterLock | null, opts: EvidenceStoreOptions) {
     this.path = envPath;
-    this.readOnly = readOnly;
+    this.readOnly = opts.readOnly === true;
     this.#name = name;
     this.#lock = lock;
     this.#env = env;
     this.#dir = path.dirname(envPath);
-    this.#db = openNamed(env, envPath, name, readOnly);
-    this.#lastSeq = this.#db ? lastKey(this.#db, envPath) : 0;
-    this.#commits = this.#db && !readOnly ? new GroupCommit(this.#db) : null;
-    if (!readOnly && this.#db) {
-      this.#replayJournal(this.#db);
-      this.#journal = new JournalFile(this.#dir, name, this.#lastSeq + 1);
-      this.#syncTimer = setInterval(() => this.#syncJournal(), syncIntervalMs);
-      this.#syncTimer.unref();
+    this.#key = opts.signingKey ?? null;
+    this.#checkpointEvery = opts.checkpointEvery ?? 1000;
+    if (!Number.isSafeInteger(this.#checkpointEvery) || this.#checkpointEvery < 1) throw new Error("checkpointEvery must be a positive integer");
+    this.#db = openNamed<number>(env, envPath, name, this.readOnly);
+    this.#checkpointDb = openNamed<number>(env, envPath, `${name}.checkpoints`, this.readOnly);
+    this.#meta = openNamed<string>(env, envPath, `${name}.meta`, this.readOnly);
+    let storeId = this.#meta?.get(META_STORE_ID) ?? "";
+    if (storeId === "" && !this.readOnly) {
+      storeId = newEvidenceId().replace(/^evt_/, "store_");
+      this.#meta!.putSync(META_STORE_ID, storeId);
+    }
+    this.storeId = storeId;
+    this.#lastCheckpoint = this.#newestCheckpoint();
+    if (this.readOnly) return;
+    const db = this.#db!;
+    this.#commits = new GroupCommit(db);
+    this.#replayJournal(db);
+    this.#loadHead(db);
+    this.#journal = new JournalFile(this.#dir, name, this.#lastSeq + 1);
+    this.#syncTimer = setInterval(() => this.#syncJournal(), opts.syncIntervalMs ?? 200);
+    this.#syncTimer.unref();
+    if (this.#key) {
+      this.#checkpointTimer = setInterval(() => this.#checkpointIfBehind(), opts.checkpointIntervalMs ?? 60_000);
+      this.#checkpointTimer.unref();
+    }
+  }
+
+  /** Head of the chain after open: the newest entry, else the purge anchor, else genesis. */
+  #loadHead(db: Database<string, number>): void {
+    const last = lastKey(db, this.path);
+    if (last > 0) {
+      const opened = openLine(db.get(last) ?? "");
+      if (!opened) throw new Error(`evidence store ${this.path}: entry ${last} is not a sealed chain line; run \`talon audit verify\``);
+      this.#lastSeq = last;
+      this.#head = opened.claimed;
+      return;
+    }
+    const anchor = this.anchor();
+    if (anchor) {
+      this.#lastSeq = anchor.firstSeq - 1;
+      this.#head = anchor.prev;
     }
   }
 
   /**
-   * Records a previous run acknowledged but LMDB never committed (the process was killed in
+   * Entries a previous run acknowledged but LMDB never committed (the process was killed in
    * between) are put into LMDB now, synchronously and durably; then the journal files are gone.
    */
-  #replayJournal(db: Database<EvidenceRecord, number>): void {
+  #replayJournal(db: Database<string, number>): void {
     const files = journalFiles(this.#dir, this.#name);
-    const missing: EvidenceRecord[] = [];
-    // Not only the tail: a failed LMDB batch can leave a gap below records a later batch committed.
-    for (const { file } of files) for (const rec of readJournal(file)) if (!db.doesExist(rec.seq)) missing.push(rec);
+    const floor = this.anchor()?.firstSeq ?? 1; // purged entries may still sit in a journal file
+    const missing: { seq: number; line: string }[] = [];
+    // Not only the tail: a failed LMDB batch can leave a gap below entries a later batch committed.
+    for (const { file } of files) for (const j of readJournal(file)) if (j.seq >= floor && !db.doesExist(j.seq)) missing.push(j);
     if (missing.length > 0) {
       db.transactionSync(() => {
-        for (const rec of missing) db.putSync(rec.seq, rec, { noOverwrite: true } as never);
+        for (const j of missing) db.putSync(j.seq, j.line, { noOverwrite: true } as never);
       });
-      this.#lastSeq = Math.max(this.#lastSeq, ...missing.map((r) => r.seq));
     }
     for (const { file } of files) fs.rmSync(file, { force: true });
   }
@@ -149,7 +228,7 @@ export class EvidenceStore {
       // The ".lmdb" suffix makes lmdb-js treat the path as a file (noSubdir), not a directory.
       // eventTurnBatching off: GroupCommit batches instead (see group-commit.ts for why).
       env = acquireEnv(envPath, (p) => open(p, { readOnly, maxDbs: 12, eventTurnBatching: false }), readOnly);
-      return new EvidenceStore(envPath, name, env, lock, readOnly, opts.syncIntervalMs ?? 200);
+      return new EvidenceStore(envPath, name, env, lock, opts);
     } catch (err) {
       lock?.release();
       if (env) void releaseEnv(envPath);
@@ -157,23 +236,26 @@ export class EvidenceStore {
     }
   }
 
-  /**
-   * Assigns `id` and the next `seq` (synchronously, so seq order is call order) and resolves with
-   * the record once its journal line is written (see the header). Rejects with
-   * `EvidenceWriteError` when the record is malformed, the store is closed or read-only, or the
-   * write fails; callers fail closed.
-   */
+  /** Appends a tool-call record (see `appendEntry`). */
   append(input: EvidenceInput): Promise<EvidenceRecord> {
+    return this.appendEntry(input) as Promise<EvidenceRecord>;
+  }
+
+  /**
+   * Queues an entry of any kind and resolves with it, chain fields set, once its journal line is
+   * written (see the header). Rejects with `EvidenceWriteError` when the entry is malformed, the
+   * store is closed or read-only, or the write fails; callers fail closed.
+   */
+  appendEntry(input: EntryInput): Promise<EvidenceEntry> {
     if (this.#closed) return Promise.reject(new EvidenceWriteError(`evidence store ${this.path} is closed`, this.path));
     if (!this.#journal) return Promise.reject(new EvidenceWriteError(`evidence store ${this.path} is open read-only`, this.path));
-    const problem = evidenceInputProblem(input);
+    const problem = entryInputProblem(input);
     if (problem) return Promise.reject(new EvidenceWriteError(`invalid evidence record: ${problem}`, this.path));
     if (this.#unindexed.size >= MAX_UNINDEXED) {
-      return Promise.reject(new EvidenceWriteError(`evidence index (LMDB) at ${this.path} is failing: ${describeCause(this.#indexError)}`, this.path, this.#indexError));
+      return Promise.reject(this.#failed(new EvidenceWriteError(`evidence index (LMDB) at ${this.path} is failing: ${describeCause(this.#indexError)}`, this.path, this.#indexError)));
     }
-    const rec = toEvidenceRecord(input, newEvidenceId(), ++this.#lastSeq);
-    const done = new Promise<EvidenceRecord>((resolve, reject) => {
-      this.#queue.push({ rec, resolve, reject });
+    const done = new Promise<EvidenceEntry>((resolve, reject) => {
+      this.#queue.push({ input, id: newEvidenceId(), resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
         // Everything appended in this turn (including from its microtasks) shares one write.
@@ -186,52 +268,81 @@ export class EvidenceStore {
     return done;
   }
 
+  /** Called with every committed entry, in seq order, right after its commit. Returns the unsubscribe. */
+  subscribe(listener: (e: EvidenceEntry) => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
   /** The group commit: one journal write for the turn's appends, then indexing in LMDB. */
   #flush(): void {
     this.#scheduled = false;
     const items = this.#queue;
     this.#queue = [];
     if (items.length === 0) return;
+    const seq0 = this.#lastSeq;
+    const head0 = this.#head;
     try {
       this.#commitBatch(items);
     } catch (err) {
-      // Never leave an append unsettled: whatever went wrong, its caller fails closed.
-      const e = new EvidenceWriteError(`evidence write to ${this.path} failed: ${describeCause(err)}`, this.path, err);
-      for (const it of items) it.reject(e); // settling twice is a no-op for the ones already settled
+      // Never leave an append unsettled: whatever went wrong, its caller fails closed, and the
+      // chain head goes back to where it was (settling twice is a no-op for settled ones).
+      this.#lastSeq = seq0;
+      this.#head = head0;
+      const e = this.#failed(new EvidenceWriteError(`evidence write to ${this.path} failed: ${describeCause(err)}`, this.path, err));
+      for (const it of items) it.reject(e);
     }
   }
 
   #commitBatch(items: Queued[]): void {
-    // MDB_NOOVERWRITE in advance: a seq another writer already used (one that slipped past the
-    // lock) fails its append here, before anything is acknowledged. One cheap read per record;
-    // if LMDB cannot even be read (a failed disk), the journal still decides.
     const db = this.#db!;
+    const sealed: Sealed[] = [];
     let text = "";
-    const ok: Queued[] = [];
     for (const it of items) {
-      if (taken(db, it.rec.seq)) {
-        it.reject(new EvidenceWriteError(`evidence write to ${this.path} failed: sequence number ${it.rec.seq} is already taken; is another process writing to this store?`, this.path));
-        continue;
-      }
-      ok.push(it);
-      text += JSON.stringify(it.rec) + "\n";
+      const seq = this.#lastSeq + 1;
+      // MDB_NOOVERWRITE in advance: a seq another writer already used (one that slipped past the
+      // lock) fails the batch here, before anything is acknowledged.
+      if (taken(db, seq)) throw new Error(`sequence number ${seq} is already taken; is another process writing to this store?`);
+      const entry = toEntry(it.input, it.id, seq, this.#head);
+      const { line, hash } = seal(entry);
+      this.#lastSeq = seq;
+      this.#head = hash;
+      sealed.push({ entry, line });
+      text += line + "\n";
     }
-    if (ok.length === 0) return;
-    try {
-      if (this.#journal!.broken || this.#journal!.size >= ROTATE_BYTES) this.#rotate();
-      this.#journal!.append(text, ok[ok.length - 1]!.rec.seq);
-    } catch (err) {
-      const e = new EvidenceWriteError(`evidence write to ${this.path} failed: ${describeCause(err)}`, this.path, err);
-      for (const it of ok) it.reject(e);
-      return;
-    }
+    if (this.#journal!.broken || this.#journal!.size >= ROTATE_BYTES) this.#rotate();
+    this.#journal!.append(text, this.#lastSeq);
     this.#dirty = true;
-    for (const it of ok) {
-      this.#unindexed.set(it.rec.seq, it.rec);
-      it.resolve(it.rec);
+    this.#writable = true;
+    this.#appended += sealed.length;
+    for (let i = 0; i < sealed.length; i++) {
+      const s = sealed[i]!;
+      this.#unindexed.set(s.entry.seq, s);
+      this.#toIndex.push(s);
+      items[i]!.resolve(s.entry);
     }
-    for (const it of ok) this.#toIndex.push(it.rec);
+    if (this.#listeners.size > 0) for (const s of sealed) this.#notify(s.entry);
     if (!this.#indexTimer) this.#indexTimer = setTimeout(() => this.#indexPending(), INDEX_WINDOW_MS);
+    if (this.#key && this.#lastSeq - (this.#lastCheckpoint?.seq ?? 0) >= this.#checkpointEvery) this.#checkpoint();
+  }
+
+  #notify(e: EvidenceEntry): void {
+    for (const l of this.#listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        process.stderr.write(`[evidence] a subscriber threw: ${describeCause(err)}\n`);
+      }
+    }
+  }
+
+  /** Counts a failed write for stats() and returns the error. */
+  #failed(err: EvidenceWriteError): EvidenceWriteError {
+    this.#failures++;
+    this.#writable = false;
+    this.#lastError = err.message;
+    this.#lastFailureAt = Date.now();
+    return err;
   }
 
   /** Hand everything collected in the window to LMDB as one batch. */
@@ -242,17 +353,17 @@ export class EvidenceStore {
     if (recs.length > 0) this.#index(recs);
   }
 
-  /** Commit records to LMDB; failures are retried with the next flush or by the sync timer. */
-  #index(recs: EvidenceRecord[]): void {
+  /** Commit entries to LMDB; failures are retried by the sync timer. */
+  #index(recs: Sealed[]): void {
     const commits = this.#commits!;
     const done = Promise.all(
-      recs.map((rec) =>
-        commits.put(rec.seq, rec).then(
+      recs.map(({ entry, line }) =>
+        commits.put(entry.seq, line).then(
           (written) => {
             if (!written) {
-              throw new EvidenceWriteError(`evidence index ${this.path}: sequence number ${rec.seq} is already taken; is another process writing to this store?`, this.path);
+              throw new EvidenceWriteError(`evidence index ${this.path}: sequence number ${entry.seq} is already taken; is another process writing to this store?`, this.path);
             }
-            this.#unindexed.delete(rec.seq);
+            this.#unindexed.delete(entry.seq);
           },
           async (err: unknown) => {
             throw await commitFailureCause(err);
@@ -266,7 +377,7 @@ export class EvidenceStore {
       },
       (err: unknown) => {
         this.#indexError = err;
-        process.stderr.write(`[evidence] LMDB index write failed (records are safe in the journal; retrying): ${describeCause(err)}\n`);
+        process.stderr.write(`[evidence] LMDB index write failed (entries are safe in the journal; retrying): ${describeCause(err)}\n`);
       },
     );
     this.#inflight.add(done);
@@ -276,14 +387,14 @@ export class EvidenceStore {
   /** Start a new journal file; the old one is deleted once LMDB has durably absorbed it. */
   #rotate(): void {
     const old = this.#journal!;
-    this.#journal = new JournalFile(this.#dir, this.#name, this.#lastSeq + 1);
-    // A record appended after the rotation decision but before this flush has a lower seq than
-    // the new file's name says; names only order files, readers use the seq inside each line.
+    // Named after the first seq it will hold: the batch being written starts right after the
+    // entries already written (this batch's seqs are assigned but not yet written).
+    this.#journal = new JournalFile(this.#dir, this.#name, old.lastSeq + 1);
     this.#retiring.push(old);
     old.close();
   }
 
-  /** Delete retired journal files whose records LMDB holds and has flushed to disk. */
+  /** Delete retired journal files whose entries LMDB holds and has flushed to disk. */
   #absorbRetired(): void {
     if (this.#retiring.length === 0) return;
     const lowestUnindexed = this.#unindexed.size ? Math.min(...this.#unindexed.keys()) : Infinity;
@@ -300,61 +411,199 @@ export class EvidenceStore {
   /** The fsync window: fdatasync the journal if it was written since the last sync; retry indexing. */
   #syncJournal(): void {
     if (this.#unindexed.size > 0 && this.#indexError !== undefined && !this.#scheduled) {
-      const retry = [...this.#unindexed.values()].filter((r) => r.seq <= this.#journal!.lastSeq);
+      const retry = [...this.#unindexed.values()].filter((r) => r.entry.seq <= this.#journal!.lastSeq);
       this.#indexError = undefined;
       this.#index(retry);
     }
     if (!this.#dirty || !this.#journal) return;
     this.#dirty = false;
-    this.#journal.sync().catch((err: unknown) => {
-      process.stderr.write(`[evidence] journal fdatasync failed: ${describeCause(err)}\n`);
-    });
+    this.#journal.sync().then(
+      () => void this.#fsyncs++,
+      (err: unknown) => {
+        this.#fsyncFailures++;
+        this.#dirty = true; // try again next tick
+        process.stderr.write(`[evidence] journal fdatasync failed: ${describeCause(err)}\n`);
+      },
+    );
+  }
+
+  #checkpointIfBehind(): void {
+    if (this.#key && this.#lastSeq > (this.#lastCheckpoint?.seq ?? 0)) this.#checkpoint();
   }
 
   /**
-   * Records matching `filter`, oldest first (newest last). Reads synchronously, scanning the
-   * records (no secondary index on time or agent yet). A store kept open while another process
-   * writes sees that process's commits once lmdb-js renews its read transaction, which it does
-   * between event-loop turns; `talon audit` opens afresh and always sees the latest commit.
+   * Signs the head and keeps the checkpoint. LMDB gets it asynchronously: a checkpoint lost in a
+   * crash only widens the window the next one closes.
    */
-  list(filter: EvidenceFilter = {}): EvidenceRecord[] {
-    this.#assertOpen();
-    checkLimit(filter.limit);
-    const db = this.#db;
-    const tail = this.#unindexedTail(db);
-    if (!db) return applyLimit(tail.filter((r) => matchesFilter(r, filter)), filter.limit);
-    if (tail.length > 0) {
-      // Merge by key: the tail's records interleave with LMDB's when an index batch failed.
-      const keyed: [number, EvidenceRecord][] = [];
-      for (const { key, value } of db.getRange({})) if (matchesFilter(value, filter)) keyed.push([key, value]);
-      for (const r of tail) if (matchesFilter(r, filter)) keyed.push([r.seq, r]);
-      keyed.sort((a, b) => a[0] - b[0]);
-      return applyLimit(keyed.map(([, v]) => v), filter.limit);
-    }
-    if (filter.limit === undefined) {
-      const out: EvidenceRecord[] = [];
-      for (const { value } of db.getRange({})) if (matchesFilter(value, filter)) out.push(value);
-      return out;
-    }
-    // With a limit, walk from the newest end and stop once enough records match.
-    const newestFirst: EvidenceRecord[] = [];
-    if (filter.limit === 0) return newestFirst;
-    for (const { value } of db.getRange({ reverse: true })) {
-      if (!matchesFilter(value, filter)) continue;
-      newestFirst.push(value);
-      if (newestFirst.length >= filter.limit) break;
-    }
-    return newestFirst.reverse();
+  #checkpoint(): void {
+    if (!this.#key || this.#lastSeq === 0) return;
+    const cp = signCheckpoint(this.#key, this.storeId, this.#lastSeq, this.#head, Date.now());
+    this.#lastCheckpoint = cp;
+    this.#checkpointsWritten++;
+    const put = this.#checkpointDb!.put(cp.seq, JSON.stringify(cp)).then(
+      () => undefined,
+      async (err: unknown) => process.stderr.write(`[evidence] checkpoint ${cp.seq} not stored: ${describeCause(await commitFailureCause(err))}\n`),
+    );
+    this.#inflight.add(put);
+    void put.finally(() => this.#inflight.delete(put));
   }
 
-  /** Number of committed records; O(1) for a writer (LMDB keeps the count), so health checks may call it. */
+  /** The newest signed checkpoint, or null. */
+  latestCheckpoint(): Checkpoint | null {
+    return this.#lastCheckpoint;
+  }
+
+  /** Every checkpoint the store keeps, oldest first. */
+  checkpoints(): Checkpoint[] {
+    if (!this.#checkpointDb) return [];
+    const out: Checkpoint[] = [];
+    for (const { value } of this.#checkpointDb.getRange({})) out.push(JSON.parse(value) as Checkpoint);
+    return out;
+  }
+
+  #newestCheckpoint(): Checkpoint | null {
+    if (!this.#checkpointDb) return null;
+    for (const { value } of this.#checkpointDb.getRange({ reverse: true, limit: 1 })) return JSON.parse(value) as Checkpoint;
+    return null;
+  }
+
+  /** Signs a checkpoint of the current head now (e.g. before an export); null without a key or entries. */
+  checkpointNow(): Checkpoint | null {
+    this.#assertOpen();
+    if (this.readOnly) throw new Error(`evidence store ${this.path} is open read-only; checkpoints are signed by the writer`);
+    if (this.#lastSeq > (this.#lastCheckpoint?.seq ?? 0)) this.#checkpoint();
+    return this.#lastCheckpoint;
+  }
+
+  /** The purge anchor, or null when nothing was ever purged. */
+  anchor(): Anchor | null {
+    const text = this.#meta?.get(META_ANCHOR);
+    return text ? (JSON.parse(text) as Anchor) : null;
+  }
+
+  /**
+   * Retention (`compliance { audit_retention }`): deletes the oldest entries, those before the
+   * first entry whose time is at or after `cutoff`, and records a signed anchor so the rest still
+   * verifies. Needs the signing key. Returns how many entries were deleted.
+   */
+  async purge(cutoff: number): Promise<{ purged: number; anchor: Anchor | null }> {
+    this.#assertOpen();
+    if (this.readOnly) throw new Error(`evidence store ${this.path} is open read-only`);
+    if (!this.#key) throw new Error("purging needs the evidence signing key (TALON_EVIDENCE_KEY or TALON_EVIDENCE_KEY_FILE) to sign the new start of the chain");
+    // Only what LMDB holds is purged; the unindexed tail is the newest anyway.
+    await this.#drainIndex();
+    const db = this.#db!;
+    let lastPurged = 0;
+    let prevOfNext = "";
+    let count = 0;
+    for (const { key, value } of db.getRange({})) {
+      const e = JSON.parse(value) as EvidenceEntry;
+      if (e.time >= cutoff || key >= this.#lastSeq) break; // the head stays: it anchors new appends
+      lastPurged = key;
+      prevOfNext = e.hash;
+      count++;
+    }
+    if (count === 0) return { purged: 0, anchor: this.anchor() };
+    const previous = this.anchor();
+    const anchor = signAnchor(this.#key, this.storeId, lastPurged + 1, prevOfNext, Date.now(), (previous?.purged ?? 0) + count);
+    const cpDb = this.#checkpointDb!;
+    const meta = this.#meta!;
+    // One transaction: the anchor and the deletions land together or not at all.
+    await db.transaction(() => {
+      meta.put(META_ANCHOR, JSON.stringify(anchor));
+      for (const key of db.getKeys({ end: lastPurged + 1 })) db.remove(key);
+      for (const key of cpDb.getKeys({ end: lastPurged })) cpDb.remove(key);
+    });
+    return { purged: count, anchor };
+  }
+
+  /** Waits until everything journaled is in LMDB (or the index reports a failure). */
+  async #drainIndex(): Promise<void> {
+    if (this.#indexTimer) {
+      clearTimeout(this.#indexTimer);
+      this.#indexPending();
+    }
+    await Promise.allSettled([...this.#inflight]);
+    if (this.#unindexed.size > 0) throw new Error(`evidence index at ${this.path} is behind (${describeCause(this.#indexError)}); try again`);
+  }
+
+  /** Tool-call records matching `filter`, oldest first (newest last). */
+  list(filter: EvidenceFilter = {}): EvidenceRecord[] {
+    return this.entries({ ...filter, kind: "proxy_tool_call" }) as EvidenceRecord[];
+  }
+
+  /**
+   * Entries of every kind matching `filter`, oldest first. Reads synchronously, scanning (no
+   * secondary index on time or agent yet). A store kept open while another process writes sees
+   * that process's commits once lmdb-js renews its read transaction, which it does between
+   * event-loop turns; `talon audit` opens afresh and always sees the latest commit.
+   */
+  entries(filter: EntryFilter = {}): EvidenceEntry[] {
+    this.#assertOpen();
+    checkLimit(filter.limit);
+    if (filter.limit === 0) return [];
+    if (filter.limit === undefined) {
+      const out: EvidenceEntry[] = [];
+      for (const s of this.#scan(false)) {
+        const e = JSON.parse(s.line) as EvidenceEntry;
+        if (matchesFilter(e, filter)) out.push(e);
+      }
+      return out;
+    }
+    return this.page({ filter, limit: filter.limit }).entries.reverse();
+  }
+
+  /**
+   * One page of entries, newest first: those with seq < `before` (all when absent) matching
+   * `filter`, at most `limit`. `nextBefore` continues the walk; null when nothing older matches.
+   */
+  page(q: { filter?: EntryFilter; before?: number; limit: number }): { entries: EvidenceEntry[]; nextBefore: number | null } {
+    this.#assertOpen();
+    checkLimit(q.limit);
+    const out: EvidenceEntry[] = [];
+    if (q.limit === 0) return { entries: out, nextBefore: null };
+    const filter = q.filter ?? {};
+    for (const s of this.#scan(true, q.before)) {
+      const e = JSON.parse(s.line) as EvidenceEntry;
+      if (!matchesFilter(e, filter)) continue;
+      if (out.length === q.limit) return { entries: out, nextBefore: out[out.length - 1]!.seq };
+      out.push(e);
+    }
+    return { entries: out, nextBefore: null };
+  }
+
+  /** The stored lines in key order, as `verify` and `export` read them (LMDB key and the line). */
+  *lines(): Generator<StoredLine & { key: number }> {
+    this.#assertOpen();
+    for (const s of this.#scan(false)) yield { key: s.seq, seq: s.seq, line: s.line };
+  }
+
+  /**
+   * Stored lines in seq order (descending when `reverse`, below `before`), LMDB's merged with
+   * the tail it has not absorbed yet.
+   */
+  *#scan(reverse: boolean, before?: number): Generator<StoredLine> {
+    const db = this.#db;
+    const tail = this.#unindexedTail(db).filter((t) => before === undefined || t.seq < before);
+    if (reverse) tail.reverse();
+    let ti = 0;
+    if (db) {
+      const range = reverse ? db.getRange({ reverse: true, ...(before !== undefined ? { start: before - 1 } : {}) }) : db.getRange({});
+      for (const { key, value } of range) {
+        if (before !== undefined && key >= before) continue;
+        // Tail entries interleave with LMDB's when an index batch failed.
+        while (ti < tail.length && (reverse ? tail[ti]!.seq > key : tail[ti]!.seq < key)) yield tail[ti++]!;
+        yield { seq: key, line: value };
+      }
+    }
+    while (ti < tail.length) yield tail[ti++]!;
+  }
+
+  /** Number of committed entries of every kind; O(1) for a writer (LMDB keeps the count). */
   count(): number {
     this.#assertOpen();
     const db = this.#db;
-    let tail = 0;
-    if (this.readOnly) tail = this.#unindexedTail(db).length;
-    // A record whose LMDB commit landed but whose callback has not run yet is counted once.
-    else for (const seq of this.#unindexed.keys()) if (!db?.doesExist(seq)) tail++;
+    const tail = this.#unindexedTail(db).length;
     if (!db) return tail;
     const { entryCount } = db.getStats() as { entryCount?: unknown };
     if (typeof entryCount !== "number") throw new Error(`evidence store ${this.path}: LMDB reported no entry count`);
@@ -366,36 +615,62 @@ export class EvidenceStore {
     return this.#indexError;
   }
 
+  stats(): EvidenceStats {
+    return {
+      lastSeq: this.#lastSeq,
+      headHash: this.#head,
+      appended: this.#appended,
+      failures: this.#failures,
+      lastError: this.#lastError,
+      lastFailureAt: this.#lastFailureAt,
+      writable: this.#writable && !this.#closed && !this.readOnly,
+      journalBytes: this.#journal?.size ?? 0,
+      unindexed: this.#unindexed.size,
+      fsyncs: this.#fsyncs,
+      fsyncFailures: this.#fsyncFailures,
+      checkpoints: this.#checkpointsWritten,
+      lastCheckpointSeq: this.#lastCheckpoint?.seq ?? 0,
+      lastCheckpointAt: this.#lastCheckpoint?.time ?? 0,
+    };
+  }
+
   /**
-   * Records acknowledged but not in LMDB yet, oldest first: from memory for the writer, from the
+   * Entries acknowledged but not in LMDB yet, oldest first: from memory for the writer, from the
    * journal files for a reader in another process.
    */
-  #unindexedTail(db: Database<EvidenceRecord, number> | null): EvidenceRecord[] {
-    if (!this.readOnly) return [...this.#unindexed.values()].filter((r) => !db?.doesExist(r.seq)).sort((a, b) => a.seq - b.seq);
+  #unindexedTail(db: Database<string, number> | null): StoredLine[] {
+    if (!this.readOnly) {
+      const out: StoredLine[] = [];
+      for (const s of this.#unindexed.values()) if (!db?.doesExist(s.entry.seq)) out.push({ seq: s.entry.seq, line: s.line });
+      return out.sort((a, b) => a.seq - b.seq);
+    }
     const last = db ? lastKey(db, this.path) : 0;
-    const out = new Map<number, EvidenceRecord>();
+    const out = new Map<number, StoredLine>();
     for (const { file } of journalFiles(this.#dir, this.#name)) {
-      let recs: EvidenceRecord[];
+      let lines: StoredLine[];
       try {
-        recs = readJournal(file);
+        lines = readJournal(file);
       } catch {
         continue; // deleted by the writer between listing and reading: LMDB has it now
       }
-      for (const r of recs) if (r.seq > last) out.set(r.seq, r);
+      for (const j of lines) if (j.seq > last) out.set(j.seq, j);
     }
     return [...out.values()].sort((a, b) => a.seq - b.seq);
   }
 
-  /** Waits for in-flight appends to settle, then releases the writer lock and the environment. */
+  /** Waits for in-flight appends to settle, signs a last checkpoint, releases the lock and the environment. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    if (this.#scheduled) this.#flush();
+    if (!this.readOnly) this.#checkpointIfBehind();
     this.#closed = true;
     if (this.#syncTimer) clearInterval(this.#syncTimer);
-    if (this.#scheduled) this.#flush();
+    if (this.#checkpointTimer) clearInterval(this.#checkpointTimer);
     if (this.#indexTimer) clearTimeout(this.#indexTimer);
-    // Every acknowledged record is in the journal, so an index that failed (or hangs on a failed
+    this.#listeners.clear();
+    // Every acknowledged entry is in the journal, so an index that failed (or hangs on a failed
     // disk, as lmdb-js can after EIO) costs nothing but a replay at the next open: don't wait on it.
-    if (this.#indexError === undefined) this.#indexPending();
+    if (this.#indexError === undefined && this.#commits) this.#indexPending();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.#inflight]),
@@ -421,16 +696,16 @@ export class EvidenceStore {
   }
 }
 
-/** The named database, or null when a read-only environment does not have it yet. */
-function openNamed(env: RootDatabase, envPath: string, name: string, readOnly: boolean): Database<EvidenceRecord, number> | null {
+/** A named string-valued database, or null when a read-only environment does not have it yet. */
+function openNamed<K extends number | string>(env: RootDatabase, envPath: string, name: string, readOnly: boolean): Database<string, K> | null {
   // lmdb-js returns undefined (despite its types) for a missing database in a read-only environment.
-  const db = env.openDB<EvidenceRecord, number>({ name }) as Database<EvidenceRecord, number> | undefined;
+  const db = env.openDB<string, K>({ name, encoding: "string" }) as Database<string, K> | undefined;
   if (!db && !readOnly) throw new Error(`could not open database "${name}" in ${envPath}`);
   return db ?? null;
 }
 
 /** The highest seq in the database, 0 when empty. */
-function lastKey(db: Database<EvidenceRecord, number>, envPath: string): number {
+function lastKey(db: Database<string, number>, envPath: string): number {
   for (const key of db.getKeys({ reverse: true, limit: 1 })) {
     if (typeof key !== "number" || !Number.isSafeInteger(key) || key < 1) {
       throw new Error(`evidence store ${envPath} holds a key that is not a sequence number: ${String(key)}`);
@@ -440,13 +715,8 @@ function lastKey(db: Database<EvidenceRecord, number>, envPath: string): number 
   return 0;
 }
 
-/** The newest `limit` records (all when undefined), oldest first. */
-function applyLimit(recs: EvidenceRecord[], limit: number | undefined): EvidenceRecord[] {
-  return limit === undefined ? recs : limit === 0 ? [] : recs.slice(-limit);
-}
-
 /** Whether LMDB already holds `seq`; false when LMDB cannot be read (the journal decides then). */
-function taken(db: Database<EvidenceRecord, number>, seq: number): boolean {
+function taken(db: Database<string, number>, seq: number): boolean {
   try {
     return db.doesExist(seq);
   } catch {

@@ -151,7 +151,7 @@ await store.close();`,
         rogue,
         `import { open } from ${JSON.stringify(lmdbUrl)};
 const env = open(process.argv[2], {});
-await env.openDB({ name: "records" }).put(2, { rogue: true });
+await env.openDB({ name: "records", encoding: "string" }).put(2, '{"rogue":true}');
 await env.close();`,
       );
       const run = spawnSync(process.execPath, [rogue, path.join(data, "evidence.lmdb")], { encoding: "utf8" });
@@ -161,8 +161,10 @@ await env.close();`,
       const clash = store.append(sampleInput());
       await expect(clash).rejects.toBeInstanceOf(EvidenceWriteError);
       await expect(clash).rejects.toThrow(/sequence number 2 is already taken; is another process writing to this store\?/);
-      expect((await store.append(sampleInput())).seq).toBe(3);
-      expect(store.list().map((r) => (r as unknown as { rogue?: boolean }).rogue ?? r.seq)).toEqual([1, true, 3]);
+      // The chain cannot go on past a foreign entry: later appends fail too, and nothing is overwritten.
+      await expect(store.append(sampleInput())).rejects.toThrow(/sequence number 2 is already taken/);
+      expect([...store.lines()].map((l) => l.line.includes('"rogue"') ? "rogue" : l.seq)).toEqual([1, "rogue"]);
+      expect(store.stats().writable).toBe(false);
     } finally {
       await store.close();
     }

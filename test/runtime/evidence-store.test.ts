@@ -120,7 +120,7 @@ describe("EvidenceStore append/list", () => {
     const bad = input({ latencyMs: Number.NaN });
     await expect(store.append(bad)).rejects.toBeInstanceOf(EvidenceWriteError);
     await expect(store.append(input({ ruleIds: [1 as unknown as string] }))).rejects.toThrow(/ruleIds must be an array of strings/);
-    await expect(store.append({ ...input(), kind: "other" as "proxy_tool_call" })).rejects.toThrow(/kind must be "proxy_tool_call"/);
+    await expect(store.append({ ...input(), kind: "other" as "proxy_tool_call" })).rejects.toThrow(/kind must be one of proxy_tool_call, proxy_tool_request, external_event/);
     expect(store.count()).toBe(0);
   });
 
