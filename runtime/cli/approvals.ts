@@ -11,10 +11,10 @@
  * already decided or expired, or the store cannot be read; 2 usage.
  */
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { APPROVAL_STATUSES, ApprovalQueue, isApprovalId, MAX_NOTE_LENGTH, type ApprovalFilter, type ApprovalRequest, type ApprovalStatus } from "../state/approvals.js";
 import { StateStore } from "../state/state-store.js";
 import type { LineSink } from "./audit.js";
+import { parseFlags, UsageError } from "./flags.js";
 
 export const APPROVALS_USAGE = `usage: talon approvals <subcommand> [options]
 
@@ -32,7 +32,6 @@ options (all subcommands):
 const stdoutLine: LineSink = (line) => void process.stdout.write(line + "\n");
 const stderrLine: LineSink = (line) => void process.stderr.write(line + "\n");
 
-class UsageError extends Error {}
 
 /** Runs `talon approvals <argv…>` (argv excludes "approvals"); never throws. */
 export async function runApprovals(argv: string[], out: LineSink = stdoutLine, err: LineSink = stderrLine, now: () => number = Date.now): Promise<number> {
@@ -94,27 +93,19 @@ interface Args {
 }
 
 function parse(sub: string, argv: string[]): Args {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        data: { type: "string" },
-        status: { type: "string" },
-        agent: { type: "string" },
-        json: { type: "boolean" },
-        as: { type: "string" },
-        note: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    const message = (e as Error).message;
-    const noValue = /^Option '(--[a-z]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(message);
-    throw new UsageError(noValue ? `${noValue[1]} needs a value` : message.split(/\.\s|\n/)[0]!);
-  }
+  const parsed = parseFlags(
+    argv,
+    {
+      data: { type: "string" },
+      status: { type: "string" },
+      agent: { type: "string" },
+      json: { type: "boolean" },
+      as: { type: "string" },
+      note: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    true,
+  );
   const { values, positionals } = parsed;
   const a: Args = {
     dataDir: path.resolve(values.data ?? "./.talon"),

@@ -18,6 +18,8 @@ commands:
                        run a compiled policy bundle (data, including evidence, in DIR; default ./.talon)
   audit list [--data DIR] [--agent NAME] [--tool T] [--decision allow|deny] [--last 5m] [--json]
                        list evidence records
+  audit show|verify|export|checkpoint|purge|keygen …
+                       one entry; prove the hash chain; export it; signed checkpoints; retention
   approvals list|show|approve|deny [--data DIR] …
                        review approval requests; approve <id> --as APPROVER [--note TEXT]
   help                 show this help

@@ -18,7 +18,27 @@
  * from clients and upstreams, and a raw newline in a tool name could forge a whole record in
  * the audit output.
  */
-import type { EvidenceRecord } from "./record.js";
+import type { EvidenceEntry, EvidenceRecord } from "./record.js";
+
+/** Any chain entry as lines of text: tool calls as below, requests and external events in the same spirit. */
+export function formatEntry(e: EvidenceEntry): string[] {
+  if (e.kind === "proxy_tool_call") return formatEvidence(e);
+  if (e.kind === "proxy_tool_request") {
+    return [
+      `[${localClock(e.time)}] ${printable(e.kind)}`,
+      `  Tool: ${printable(e.tool)} (${printable(e.toolClass)})`,
+      `  Upstream: ${printable(e.upstreamTool)} (${printable(e.upstream)}) — committed before forwarding`,
+      `  Caller: ${e.caller === null ? "anonymous" : `${printable(e.caller)} (${printable(e.callerKind)})`}`,
+      `  Evidence: ${printable(e.id)}`,
+    ];
+  }
+  const lines = [`[${localClock(e.time)}] ${printable(e.kind)}: ${printable(e.type)}`, `  Source: ${printable(e.source)}`];
+  if (e.actor !== null) lines.push(`  Actor: ${printable(e.actor)}`);
+  if (e.action !== null) lines.push(`  Action: ${printable(e.action)}${e.resource !== null ? ` on ${printable(e.resource)}` : ""}`);
+  if (e.outcome !== null) lines.push(`  Outcome: ${printable(e.outcome)}`);
+  lines.push(`  Evidence: ${printable(e.id)}`);
+  return lines;
+}
 
 /** The record as lines of text (no trailing newlines). */
 export function formatEvidence(rec: EvidenceRecord): string[] {

@@ -682,6 +682,16 @@ export class EvidenceStore {
     if (this.#journal) {
       await this.#journal.sync().catch(() => undefined);
       this.#journal.close();
+      // Absorbed and flushed: the journal has nothing LMDB lacks, so it goes (else the next open replays it).
+      if (this.#unindexed.size === 0 && this.#indexError === undefined) {
+        let flushTimer: NodeJS.Timeout | undefined;
+        const flushed = await Promise.race([
+          (this.#env as unknown as { flushed: Promise<unknown> }).flushed.then(() => true, () => false),
+          new Promise<boolean>((resolve) => (flushTimer = setTimeout(() => resolve(false), CLOSE_WAIT_MS))),
+        ]);
+        clearTimeout(flushTimer);
+        if (flushed) for (const j of [...this.#retiring, this.#journal]) fs.rmSync(j.file, { force: true });
+      }
     }
     this.#lock?.release();
     // lmdb-js may never finish closing an environment whose last write failed with EIO; the
