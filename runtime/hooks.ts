@@ -246,6 +246,14 @@ export interface CompiledAgent {
   readonly redactionKey: SecretSpec | null;
   /** Virtual roots, `deny path` and tool path arguments (§8.4); null = the agent declares none. */
   readonly roots?: RootsSpec | null;
+  /**
+   * `evidence { capture … }` (§8.2): which of requests, responses, redactions, decisions,
+   * approvals the records hold. Absent = no `evidence` block: decisions, redactions and approvals
+   * (reports and ids, never bodies).
+   */
+  readonly evidence?: { readonly capture: readonly string[]; readonly sink: string | null };
+  /** `compliance { frameworks …  audit_retention Nd }` (§8.2); absent = none declared. */
+  readonly compliance?: { readonly frameworks: readonly string[]; readonly auditRetentionDays: number | null };
 }
 
 /** Virtual roots of an agent (LANGUAGE.md §8.4) as data; runtime/roots/ checks and rewrites with it. */

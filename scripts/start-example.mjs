@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm start`: build the Zendesk example and serve it on 127.0.0.1:8080/mcp with evidence under
- * ./.talon/. The example's vendor tokens, redaction key and admin token (approvals API) come from the environment; when they are not set, dev
+ * ./.talon/. The example's vendor tokens, redaction key, admin token (approvals API) and evidence
+ * signing key come from the environment; when they are not set, dev
  * tokens are generated once into ./.talon/dev-tokens.env (mode 0600) and reused, so a fresh
  * machine needs no setup and the tokens are never committed.
  */
@@ -14,11 +15,13 @@ import { join } from "node:path";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const data = join(root, ".talon");
 const tokensFile = join(data, "dev-tokens.env");
-const names = ["ZENDESK_AI_TOKEN", "INTERCOM_TOKEN", "TALON_REDACTION_KEY", "TALON_ADMIN_TOKEN"];
+const names = ["ZENDESK_AI_TOKEN", "INTERCOM_TOKEN", "TALON_REDACTION_KEY", "TALON_ADMIN_TOKEN", "TALON_EVIDENCE_KEY"];
+// The evidence key signs checkpoints (Ed25519 secret: 32 bytes, hex); the rest are bearer tokens.
+const fresh = (n) => (n === "TALON_EVIDENCE_KEY" ? randomBytes(32).toString("hex") : randomBytes(18).toString("base64url"));
 
 mkdirSync(data, { recursive: true });
 if (!existsSync(tokensFile)) {
-  writeFileSync(tokensFile, names.map((n) => `${n}=${randomBytes(18).toString("base64url")}\n`).join(""), { mode: 0o600 });
+  writeFileSync(tokensFile, names.map((n) => `${n}=${fresh(n)}\n`).join(""), { mode: 0o600 });
 }
 const env = { ...process.env };
 for (const line of readFileSync(tokensFile, "utf8").split("\n")) {
@@ -28,7 +31,7 @@ for (const line of readFileSync(tokensFile, "utf8").split("\n")) {
 // A dev-tokens file from an older release lacks later names (the redaction key): add them once.
 const missing = names.filter((n) => !env[n]);
 if (missing.length > 0) {
-  const add = missing.map((n) => [n, randomBytes(18).toString("base64url")]);
+  const add = missing.map((n) => [n, fresh(n)]);
   writeFileSync(tokensFile, readFileSync(tokensFile, "utf8") + add.map(([n, v]) => `${n}=${v}\n`).join(""), { mode: 0o600 });
   for (const [n, v] of add) env[n] = v;
 }

@@ -139,6 +139,10 @@ function agentCode(ir: BundleIR, a: AgentIR, decide: Name, clientName: Name, ups
     ...(a.blobs === null || a.blobs === "pass" ? [] : ([[N("blobs"), a.blobs]] as [Name, string][])),
     [N("redactionKey"), secretCode(redactionKeyOf(ir))],
     ...(specs.roots === null ? [] : [[N("roots"), specs.roots] as const]),
+    ...(a.evidence === null ? [] : [[N("evidence"), frozenObject([[N("capture"), frozenArray(a.evidence.capture)], [N("sink"), a.evidence.sink]])] as const]),
+    ...(a.compliance === null
+      ? []
+      : [[N("compliance"), frozenObject([[N("frameworks"), frozenArray(a.compliance.frameworks)], [N("auditRetentionDays"), a.compliance.auditRetentionDays]])] as const]),
   ]);
 }
 

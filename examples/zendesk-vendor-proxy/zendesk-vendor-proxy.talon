@@ -36,10 +36,11 @@ agent "zendesk-vendor-proxy" {
   idempotent tool zendesk_ticket_update window 10m on_duplicate replay
 
   ## PII redaction (LANGUAGE.md 8.1), in every scope: arguments before they reach the upstream,
-  ## results (structuredContent and its text mirror) before they reach the vendor.
-  @id("zd-email") redact requester.email, tickets[*].requester.email with hash
-  @id("zd-phone") redact requester.phone, tickets[*].requester.phone with mask_middle
-  @id("zd-desc")  redact description, tickets[*].description matching seed_phone with mask
+  ## results (structuredContent and its text mirror) before they reach the vendor, and so in
+  ## evidence too. Search answers {tickets: [...]}, read and update answer {ticket: {...}}.
+  @id("zd-email") redact requester.email, tickets[*].requester.email, ticket.requester.email with hash
+  @id("zd-phone") redact requester.phone, tickets[*].requester.phone, ticket.requester.phone with mask_middle
+  @id("zd-desc")  redact description, tickets[*].description, ticket.description matching seed_phone with mask
 
   ## Urgent or expensive updates wait for a support lead. An `impact` left out makes the
   ## condition unknown, which fires the rule (omitting a field must not skip oversight). The
@@ -50,7 +51,7 @@ agent "zendesk-vendor-proxy" {
     by team approvers { timeout 15m  on_timeout deny  hold }
 
   compliance { frameworks gdpr, nis2  audit_retention 365d }
-  evidence   { capture requests, responses, redactions }
+  evidence   { capture requests, responses, redactions, decisions, approvals }
 
   test "admin tools forbidden" { call zendesk_admin_purge as "zendesk-ai-agent"  expect deny by "zd-forbidden" }
   test "wrong token scope"     { call zendesk_ticket_read as "intercom" with { id: 45231 }  expect deny by default }

@@ -5,6 +5,7 @@
  * session-local ids toward the client, and the client's answers are mapped back. Progress
  * notifications follow their progress token to the stream of the request that asked for them.
  */
+import { createHash } from "node:crypto";
 import type { Principal } from "../hooks.js";
 import type { JsonRpcId, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from "./jsonrpc.js";
 import { ERR } from "./jsonrpc.js";
@@ -47,6 +48,21 @@ export class Session {
     readonly authorization: string,
   ) {
     this.headers = Object.freeze([Object.freeze(["Mcp-Session-Id", id] as const)]);
+  }
+
+  #tokenHash: string | undefined | null = null;
+
+  /**
+   * SHA-256 of the session's credential (the Authorization header's token), first 32 hex chars,
+   * for evidence (LANGUAGE.md §8.2: "a hash of the token"); undefined without a credential.
+   * Computed once per session.
+   */
+  get tokenHash(): string | undefined {
+    if (this.#tokenHash === null) {
+      const token = this.authorization.replace(/^\S+\s+/, "");
+      this.#tokenHash = token === "" || this.authorization === "" ? undefined : createHash("sha256").update(token, "utf8").digest("hex").slice(0, 32);
+    }
+    return this.#tokenHash;
   }
 
   /** Track a request in flight so messages about it reach the right stream. */

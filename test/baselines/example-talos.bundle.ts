@@ -630,5 +630,5 @@ export const agents: readonly CompiledAgent[] = Object.freeze([
     IDEMPOTENT0,
   ]), blocks: Object.freeze([
     BLOCK0,
-  ]), redactionKey: null }),
+  ]), redactionKey: null, evidence: Object.freeze({ capture: Object.freeze(["requests", "responses", "redactions", "decisions", "approvals"]), sink: null }), compliance: Object.freeze({ frameworks: Object.freeze(["nis2"]), auditRetentionDays: 400 }) }),
 ]);

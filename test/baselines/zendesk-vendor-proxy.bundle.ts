@@ -421,5 +421,5 @@ export const agents: readonly CompiledAgent[] = Object.freeze([
     REDACT0,
     REDACT1,
     REDACT2,
-  ]), limits: Object.freeze([]), idempotency: Object.freeze([]), blocks: Object.freeze([]), redactionKey: null }),
+  ]), limits: Object.freeze([]), idempotency: Object.freeze([]), blocks: Object.freeze([]), redactionKey: null, evidence: Object.freeze({ capture: Object.freeze(["requests", "responses", "redactions"]), sink: null }), compliance: Object.freeze({ frameworks: Object.freeze(["gdpr", "nis2"]), auditRetentionDays: 365 }) }),
 ]);

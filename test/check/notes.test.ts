@@ -17,7 +17,7 @@ agent "a" {
   limit rate 1 per 1s
   idempotent tool t window 1m
   block response when detect(response, jwt)
-  evidence { capture requests, responses }
+  evidence { capture requests, responses  sink "s3://audit" }
   compliance { frameworks gdpr }
   root w { path "/srv/w" access read }
 }
@@ -25,12 +25,12 @@ agent "a" {
     // Conditions on grant (line 8) and forbid (line 9) are evaluated, and approve, confirm, limit,
     // idempotent and block (lines 10-16) are enforced by the runtime: no note. The `detect()` in the
     // block condition runs on the runtime's detectors (`bind`): no note. Virtual roots (line 19)
-    // are enforced by runtime/roots/: no note.
+    // are enforced by runtime/roots/: no note. Evidence capture and compliance retention are
+    // enforced by the evidence store; its `sink` is not.
     const notes = diagnostics(src).filter((d) => d.code === "TAL1101");
     expect(notes.map((d) => `${d.span.line} ${d.message}`)).toEqual([
       "6 mode `shadow` is carried in the bundle but not enforced by this runtime yet; the agent is enforced as in `intercept` mode",
-      "17 evidence capture of responses is carried in the bundle but not enforced by this runtime yet; records hold the redaction report, not response bodies",
-      "18 `compliance` is carried in the bundle but not enforced by this runtime yet; audit_retention is not applied (the gdpr/nis2 lint profiles run at compile time)",
+      "17 evidence `sink` is carried in the bundle but not enforced by this runtime yet; records stay in the local evidence store (export them with `talon audit export`)",
     ]);
     expect(notes.every((d) => d.severity === "note")).toBe(true);
   });

@@ -2,7 +2,8 @@
  * Invariant: nothing declared is dropped silently. Every feature this compiler carries in the IR
  * but the runtime does not enforce yet gets exactly one TAL1101 note per agent (at its first use),
  * and the notes go into `manifest.json` for operators. `approve`, `confirm`, `limit`, `idempotent`,
- * `block response`, redact conditions and mode `passthrough` are enforced (the bundle exports them
+ * `block response`, redact conditions, mode `passthrough`, `evidence { capture … }` and
+ * `compliance { audit_retention }` are enforced (the bundle exports them
  * and the runtime applies them), so they get no note; mode `shadow` still does.
  * Conditions themselves are evaluated (both engines); the parts of them that are not yet are noted
  * by `check-condition-support.ts`.
@@ -33,11 +34,10 @@ const rule = (kind: Rule["kind"]) => (a: MergedAgent) => firstRule(a, (r) => r.k
 
 /** The features, in the order their notes are reported. */
 const FEATURES: readonly Feature[] = [
-  { feature: "`compliance`", detail: "; audit_retention is not applied (the gdpr/nis2 lint profiles run at compile time)", find: item("compliance") },
   {
-    feature: "evidence capture of responses",
-    detail: "; records hold the redaction report, not response bodies",
-    find: (a) => a.capture.find((c) => c.name === "responses")?.span,
+    feature: "evidence `sink`",
+    detail: "; records stay in the local evidence store (export them with `talon audit export`)",
+    find: (a) => firstItem(a, (i) => i.kind === "evidence" && i.sink !== undefined),
   },
   { feature: "`tls`", detail: "; the listener does not take its TLS settings from the policy", find: item("tls") },
   {
