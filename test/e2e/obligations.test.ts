@@ -46,7 +46,7 @@ agent "ob" {
   @id("defer") approve tool delete by team leads { timeout 1m  defer }
   @id("confirm-purge") confirm tool purge
   @id("big-impact") block response on tool read when result.impact > 2000
-}
+${mode === "passthrough" ? '  @id("email") redact tickets[*].requester.email with redact_full\n  evidence { capture requests, responses, redactions, decisions }\n' : ""}}
 `;
 
 type Counts = Record<string, number>;
@@ -302,10 +302,12 @@ describe("passthrough mode", () => {
     expect((await client.callTool({ name: "export", arguments: {} })).isError).toBeFalsy();
     expect((await client.callTool({ name: "delete", arguments: { user_id: "u-1005" } })).isError).toBeFalsy();
     for (let i = 0; i < 4; i++) await client.callTool({ name: "search", arguments: { query: "eSIM" } });
+    const searched = await client.callTool({ name: "search", arguments: { query: "eSIM" } });
+    expect(JSON.stringify(searched.structuredContent)).toMatch(/@example\./); // passthrough changes nothing
     const blocked = await client.callTool({ name: "read", arguments: { id: 45233 } });
     expect(JSON.stringify(blocked)).toMatch(/Lyon/);
     expect((await client.callTool({ name: "purge", arguments: {} })).isError).toBeFalsy();
-    expect(counts()).toMatchObject({ export_all: 1, user_delete: 1, admin_purge: 1, ticket_search: 4, get_ticket: 1 });
+    expect(counts()).toMatchObject({ export_all: 1, user_delete: 1, admin_purge: 1, ticket_search: 5, get_ticket: 1 });
 
     const recs = auditJson(talon.data);
     const would = (tool: string) => recs.filter((r) => r.tool === tool).flatMap((r) => (r.would as string[] | undefined) ?? []);
@@ -314,6 +316,18 @@ describe("passthrough mode", () => {
     expect(would("purge")).toContain("would_confirm");
     expect(would("search")).toContain("would_rate_limit");
     expect(would("read")).toContain("would_block_response");
+    // Redaction is evaluated and reported, the client still gets the clear value, and evidence
+    // holds only the redacted one.
+    expect(would("search")).toContain("would_redact");
+    const search = recs.find((r) => r.tool === "search")!;
+    expect(JSON.stringify(search.result)).toContain("[REDACTED]");
+    expect(JSON.stringify(search.result)).not.toMatch(/@example\./);
+    expect(search.redactions).toEqual(expect.arrayContaining([expect.objectContaining({ rule: "email", scope: "result" })]));
+    // A duplicate of an idempotent write goes through again, recorded as one.
+    await client.callTool({ name: "update", arguments: { id: 45231, priority: "low" } });
+    await client.callTool({ name: "update", arguments: { id: 45231, priority: "low" } });
+    expect(counts().update_ticket).toBe(2);
+    expect(auditJson(talon.data).filter((r) => r.tool === "update").flatMap((r) => (r.would as string[] | undefined) ?? [])).toEqual(["would_duplicate"]);
     // Nothing is pending in the queue: passthrough never asks anyone.
     const list = talonCli(["approvals", "list", "--data", talon.data, "--json", "--status", "all"]);
     expect(list.status, list.stderr).toBe(0);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { CompiledAgent, RedactionRuleSpec } from "../../runtime/hooks.js";
 import { hashValue, mask, maskMiddle, truncate } from "../../runtime/redact/methods.js";
 import { parseRedactPath } from "../../runtime/redact/path.js";
-import { redactArgs, redactError, redactResult, toolRedaction } from "../../runtime/redact/plan.js";
+import { redactArgs, redactError, redactNotificationParams, redactResult, toolRedaction } from "../../runtime/redact/plan.js";
 import type { RedactionEntry } from "../../runtime/redact/walk.js";
 import { canonicalJson } from "../../runtime/helpers/canonical-json.js";
 import { summarizeRedactions } from "../../runtime/evidence/format.js";
@@ -192,6 +192,28 @@ describe("scopes and targets", () => {
     const a = agent([rule("d", ["x"], "mask", { matching: [{ kind: "detector", name: "email" }] })]);
     const res = { isError: true, content: [{ type: "resource", resource: { uri: "r://1", text: "who: ana@x.io" } }] };
     expect(result(a, res).out.content[0].resource.text).toBe("who: XXX@X.XX");
+  });
+
+  it("replaces with the rule's text, and redacts resource_link URIs by pattern", () => {
+    const a = agent([
+      rule("swap", ["ssn"], "replace", {}, ["<ssn>"]),
+      rule("mail", ["x"], "redact_full", { matching: [{ kind: "detector", name: "email" }] }),
+    ]);
+    const { out, report } = result(a, {
+      structuredContent: { ssn: "078-05-1120", keep: 1 },
+      content: [{ type: "resource_link", uri: "mailto:ana@x.io", name: "contact" }],
+    });
+    expect(out.structuredContent).toEqual({ ssn: "<ssn>", keep: 1 });
+    expect(out.content[0]).toEqual({ type: "resource_link", uri: "mailto:[REDACTED]", name: "contact" });
+    expect(report.map((r) => `${r.method} ${r.pointer}`)).toEqual(["replace /structuredContent/ssn", "redact_full /content/0/uri"]);
+  });
+
+  it("redacts progress notifications (message and any field) like logging ones", () => {
+    const a = agent([rule("mail", ["**"], "hash", { scopes: ["notifications"], matching: [{ kind: "detector", name: "email" }] })]);
+    const report: RedactionEntry[] = [];
+    const params = { progressToken: 7, progress: 1, total: 2, message: "mailed ana@x.io" };
+    expect(redactNotificationParams(a, params, null, report)).toEqual({ ...params, message: `mailed ${hashValue("ana@x.io", null)}` });
+    expect(report).toEqual([{ pointer: "/params/message", scope: "notifications", method: "hash", rule: "mail" }]);
   });
 });
 
