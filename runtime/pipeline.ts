@@ -15,9 +15,11 @@
  * `tools/list`: only tools the policy shows this principal, under their client names, with
  * annotations rewritten to the declared class.
  */
+import type { AgentMetrics, CallMetrics } from "./admin/proxy-metrics.js";
 import type { CompiledAgent, Decision, DecisionReason, Principal, ToolClass } from "./hooks.js";
-import type { EvidenceStore } from "./evidence/store.js";
-import type { EvidenceInput, EvidenceRecord } from "./evidence/record.js";
+import type { EvidenceSink } from "./evidence/sink.js";
+import { captureOf } from "./evidence/capture.js";
+import type { EvidenceInput, EvidenceRecord, ToolRequestInput } from "./evidence/record.js";
 import { approvalStep, type ApprovalEvidence } from "./govern/approval.js";
 import { blobPointers, dropBlobs } from "./govern/blobs.js";
 import { firingBlocks } from "./govern/blocks.js";
@@ -41,12 +43,14 @@ export interface AgentContext {
   readonly agent: CompiledAgent;
   readonly bundleHash: string;
   readonly upstreamLabel: string;
-  readonly evidence: EvidenceStore;
+  readonly evidence: EvidenceSink;
   readonly callTimeoutMs: number;
   /** The resolved `secret redaction_key` (keys `hash`); null or absent = plain SHA-256. */
   readonly redactionKey?: string | null;
   /** Limits, idempotency, approvals and confirm tokens (§7.1 steps 5–8). */
   readonly state: GovernState;
+  /** Prometheus metrics (runtime/admin/proxy-metrics.ts); absent = not measured. */
+  readonly metrics?: AgentMetrics;
 }
 
 /** A decision the runtime makes itself when the bundle cannot: malformed params, a throwing bundle. */
@@ -78,6 +82,8 @@ export async function governToolCall(
   const args = params?.arguments;
   const meta = params?._meta;
 
+  const toolName = typeof name === "string" ? name : "";
+  const metrics = ctx.metrics?.call(session.principal, toolName);
   let decision: Decision;
   if (typeof name !== "string") decision = runtimeDecision("malformed", "tools/call needs params.name as a string");
   else if (args !== undefined && (args === null || typeof args !== "object" || Array.isArray(args)))
@@ -85,13 +91,14 @@ export async function governToolCall(
   else {
     try {
       // Conditions see the request's _meta and one fixed `now` (the arrival time).
+      const d0 = performance.now();
       decision = ctx.agent.decide(name, session.principal, args, { meta, now: arrived });
+      metrics?.decided(performance.now() - d0);
     } catch (err) {
       decision = runtimeDecision("internal", `policy evaluation failed: ${(err as Error).message}`);
     }
   }
-  const toolName = typeof name === "string" ? name : "";
-  const call: Call = { ctx, session, clientId, toolName, arrived, t0, decision, would: [], report: [] };
+  const call: Call = { ctx, session, clientId, toolName, arrived, t0, decision, would: [], report: [], metrics };
   try {
     return await governDecided(call, params, args, meta, stream);
   } catch (err) {
@@ -227,6 +234,7 @@ interface Call {
   readonly arrived: number;
   readonly t0: number;
   readonly decision: Decision;
+  readonly metrics: CallMetrics | undefined;
   /** Passthrough: what intercept mode would have done (`would_block:forbid`, `would_redact` …). */
   readonly would: string[];
   readonly report: RedactionEntry[];
@@ -235,6 +243,12 @@ interface Call {
   retryAfterMs?: number;
   /** Virtual roots (§8.4): where the forwarded arguments get host paths. */
   pathRewrites?: readonly ArgRewrite[];
+  /** The arguments after redaction (what evidence may hold), once computed. */
+  redactedArgs?: unknown;
+  /** The result after redaction, for `capture responses`. */
+  redactedResult?: unknown;
+  /** The `proxy_tool_request` entry committed before forwarding a write or destructive call. */
+  requestId?: string;
 }
 
 /** The answer, plus the result to remember for idempotent replays (set only for a delivered result). */
@@ -260,6 +274,7 @@ async function governAllowed(
   const key = ctx.redactionKey ?? null;
   const argPlan = forCall(plan, rcall, undefined);
   const redactedArgs = redactArgs(argPlan, args, key, call.report);
+  call.redactedArgs = redactedArgs;
 
   if (decision.confirm !== null || decision.approval !== null) {
     const hash = callHash(facts.principal.kind === "anonymous" ? null : facts.principal.id, facts.agent, upstreamTool, args ?? {});
@@ -290,12 +305,25 @@ async function governAllowed(
   // One new params object at most; `arguments` and `_meta` are forwarded as parsed unless redacted.
   const forward =
     upstreamTool === call.toolName && sentArgs === args ? params : sentArgs === args ? { ...params, name: upstreamTool } : { ...params, name: upstreamTool, arguments: sentArgs };
+  // ARCHITECTURE.md: no call reaches a write or destructive tool before its request record is
+  // committed (an unclassified tool counts as destructive, as in tools/list).
+  const cls = decision.toolClass ?? "destructive";
+  if (cls !== "read") {
+    try {
+      call.requestId = (await ctx.evidence.appendEntry(requestRecord(call, upstreamTool, cls))).id;
+    } catch (err) {
+      return evidenceUnavailable(call, err, "so the call was not forwarded");
+    }
+  }
   let answer: JsonRpcResponse;
+  const sent = performance.now();
   try {
     answer = await session.upstream.request("tools/call", forward, ctx.callTimeoutMs, (uid) => session.mapUpstreamId(call.clientId, uid));
   } catch (err) {
     const why = err instanceof UpstreamError ? err.message : `upstream call failed: ${(err as Error).message}`;
     return failed(call, upstreamTool, ERR.UPSTREAM, why, why);
+  } finally {
+    call.metrics?.upstreamWaited(performance.now() - sent);
   }
 
   if (answer.error !== undefined) {
@@ -347,6 +375,7 @@ async function governAllowed(
   const redacted = redactResult(forCall(plan, rcall, upstreamResult), upstreamResult, key, call.report);
   if (passthrough && call.report.length > reported && !call.would.includes("would_redact")) call.would.push("would_redact");
   const result = passthrough ? upstreamResult : redacted;
+  call.redactedResult = redacted; // evidence holds only redacted data, in passthrough too
   const resultJson = JSON.stringify(result);
   const json = `{"jsonrpc":"2.0","id":${JSON.stringify(call.clientId)},"result":${resultJson}}`;
   const out = await commit(call, json, record(call, upstreamTool, isError ? "tool_error" : "ok"));
@@ -416,13 +445,57 @@ function record(call: Call, upstreamTool: string | null, outcome: EvidenceRecord
     latencyMs: 0,
     outcome,
   };
+  const capture = captureOf(ctx.agent);
   if (error !== undefined) rec.error = error;
-  if (call.report.length > 0) rec.redactions = call.report;
+  if (call.report.length > 0 && capture.redactions) rec.redactions = call.report;
   if (call.would.length > 0) rec.would = call.would;
   if (call.approval) rec.approval = { id: call.approval.id, status: call.approval.status, approvers: [...call.approval.approvers] };
   if (call.confirmation) rec.confirmation = call.confirmation;
   if (call.retryAfterMs !== undefined) rec.retryAfterMs = call.retryAfterMs;
+  const tokenHash = session.tokenHash;
+  if (tokenHash !== undefined) rec.tokenHash = tokenHash;
+  if (call.requestId !== undefined) rec.request = call.requestId;
+  if (capture.requests && call.redactedArgs !== undefined) rec.args = call.redactedArgs;
+  if (capture.responses && call.redactedResult !== undefined && outcome !== "denied") rec.result = call.redactedResult;
   return rec;
+}
+
+/** The `proxy_tool_request` entry committed before a write or destructive call is forwarded. */
+function requestRecord(call: Call, upstreamTool: string, toolClass: ToolClass): ToolRequestInput {
+  const { ctx, session, decision } = call;
+  const principal = session.principal;
+  const rec: ToolRequestInput = {
+    time: call.arrived,
+    kind: "proxy_tool_request",
+    agent: ctx.agent.name,
+    caller: principal.kind === "anonymous" ? null : principal.id,
+    callerKind: principal.kind,
+    session: session.id,
+    tool: call.toolName,
+    upstreamTool,
+    upstream: ctx.upstreamLabel,
+    toolClass,
+    ruleIds: decision.ruleIds as string[],
+    bundleHash: ctx.bundleHash,
+  };
+  const tokenHash = session.tokenHash;
+  if (tokenHash !== undefined) rec.tokenHash = tokenHash;
+  if (captureOf(ctx.agent).requests && call.redactedArgs !== undefined) rec.args = call.redactedArgs;
+  return rec;
+}
+
+/** The answer when a record cannot be committed: the call's result (or the call itself) is withheld. */
+function evidenceUnavailable(call: Call, err: unknown, what: string): CallOutcome & { committed: false } {
+  process.stderr.write(`[evidence] cannot commit a record: ${(err as Error).message}\n`);
+  call.metrics?.unrecorded();
+  return {
+    committed: false,
+    json: JSON.stringify({
+      jsonrpc: "2.0",
+      id: call.clientId,
+      error: { code: ERR.EVIDENCE, message: `evidence store unavailable: the call's record could not be committed, ${what}` },
+    }),
+  };
 }
 
 /** Commit the record, then release the answer; a failed commit turns the answer into an error. */
@@ -436,17 +509,10 @@ async function commit(
   rec.latencyMs = elapsed(call.t0);
   try {
     await call.ctx.evidence.append(rec);
+    call.metrics?.recorded(rec.outcome, rec.reason, call.report);
     return status === undefined ? { json, committed: true } : { json, status, headers, committed: true };
   } catch (err) {
-    process.stderr.write(`[evidence] cannot commit a record: ${(err as Error).message}\n`);
-    return {
-      committed: false,
-      json: JSON.stringify({
-        jsonrpc: "2.0",
-        id: call.clientId,
-        error: { code: ERR.EVIDENCE, message: "evidence store unavailable: the call's record could not be committed, so its result is withheld" },
-      }),
-    };
+    return evidenceUnavailable(call, err, "so its result is withheld");
   }
 }
 

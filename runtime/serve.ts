@@ -11,6 +11,15 @@ import { OidcAuth } from "./auth/oidc.js";
 import { resolveSecret } from "./auth/secrets.js";
 import { AdminAuth } from "./admin/admin-auth.js";
 import { registerApprovalRoutes } from "./admin/approvals-api.js";
+import { registerAuditRoutes } from "./admin/audit-routes.js";
+import { secretInventory } from "./admin/secret-inventory.js";
+import { EvidenceStream } from "./admin/stream.js";
+import { Observability } from "./admin/observability.js";
+import { registerObservabilityRoutes } from "./admin/observability-routes.js";
+import { registerTelemetryRoutes } from "./admin/telemetry-api.js";
+import { SigningKey, SIGNING_KEY_ENV, SIGNING_KEY_FILE_ENV } from "./evidence/checkpoint.js";
+import { startRetention } from "./evidence/retention.js";
+import type { EvidenceSink } from "./evidence/sink.js";
 import { EvidenceStore } from "./evidence/store.js";
 import { ShadowSeen, type GovernState } from "./govern/state.js";
 import { ApprovalQueue } from "./state/approvals.js";
@@ -22,7 +31,7 @@ import { bundleRuntime } from "./helpers/bundle-runtime.js";
 import type { BundleManifest, CompiledAgent, CompiledBundle } from "./hooks.js";
 import { McpEndpoint, type UpstreamFactory } from "./mcp/endpoint.js";
 import type { AgentContext } from "./pipeline.js";
-import { createApp, listen } from "./server/app.js";
+import { createApp, listen, type RouteTarget } from "./server/app.js";
 import { guardConfig } from "./server/guard.js";
 import { loadUws } from "./server/uws.js";
 import { closeHttpPools, HttpUpstream } from "./upstream/http.js";
@@ -38,11 +47,23 @@ export interface ServeOptions {
   maxBodyBytes: number;
   callTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Evidence: the journal's fdatasync window (the power-loss window), ms. */
+  fsyncMs: number;
+  /** Evidence: a signed checkpoint every N entries or T ms (with a signing key). */
+  checkpointEvery: number;
+  checkpointIntervalMs: number;
+  /** Evidence signing key file (else TALON_EVIDENCE_KEY / TALON_EVIDENCE_KEY_FILE). */
+  evidenceKeyFile: string | null;
+  /** A separate listener for the admin and audit routes (null = they are on the main listener). */
+  adminPort: number | null;
+  adminHost: string;
 }
 
 const USAGE = `usage: node server.mjs [--host 127.0.0.1] [--port 8080] [--data ./.talon]
   [--allowed-host NAME]... [--allowed-origin ORIGIN]... [--max-body BYTES]
-  [--call-timeout-ms 60000] [--idle-timeout-ms 1800000]`;
+  [--call-timeout-ms 60000] [--idle-timeout-ms 1800000]
+  [--evidence-key FILE] [--fsync-ms 200] [--checkpoint-every 1000] [--checkpoint-interval-ms 60000]
+  [--admin-port N] [--admin-host 127.0.0.1]`;
 
 export class UsageError extends Error {}
 
@@ -56,6 +77,12 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
     maxBodyBytes: 4 * 1024 * 1024,
     callTimeoutMs: 60_000,
     idleTimeoutMs: 30 * 60_000,
+    fsyncMs: 200,
+    checkpointEvery: 1000,
+    checkpointIntervalMs: 60_000,
+    evidenceKeyFile: null,
+    adminPort: null,
+    adminHost: "127.0.0.1",
   };
   const int = (flag: string, v: string | undefined, min: number, max: number): number => {
     const n = Number(v);
@@ -79,6 +106,12 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
       case "--max-body": o.maxBodyBytes = int(a, need(), 1024, 1 << 30); break;
       case "--call-timeout-ms": o.callTimeoutMs = int(a, need(), 1, 86_400_000); break;
       case "--idle-timeout-ms": o.idleTimeoutMs = int(a, need(), 1000, 86_400_000); break;
+      case "--fsync-ms": o.fsyncMs = int(a, need(), 1, 60_000); break;
+      case "--checkpoint-every": o.checkpointEvery = int(a, need(), 1, 100_000_000); break;
+      case "--checkpoint-interval-ms": o.checkpointIntervalMs = int(a, need(), 100, 86_400_000); break;
+      case "--evidence-key": o.evidenceKeyFile = need(); break;
+      case "--admin-port": o.adminPort = int(a, need(), 0, 65535); break;
+      case "--admin-host": o.adminHost = need(); break;
       case "-h":
       case "--help":
         throw new UsageError(USAGE);
@@ -86,6 +119,7 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
         throw new UsageError(`unknown option ${a}\n${USAGE}`);
     }
   }
+  if (o.adminPort !== null && o.adminPort !== 0 && o.adminPort === o.port && o.adminHost === o.host) throw new UsageError("--admin-port must differ from --port");
   return o;
 }
 
@@ -141,17 +175,39 @@ function upstreamFactory(agent: CompiledAgent, manifest: BundleManifest, label: 
 export interface RunningServer {
   readonly port: number;
   readonly url: string;
+  /** The admin listener's port and base URL; null when the admin routes are on the main listener. */
+  readonly adminPort: number | null;
+  readonly adminUrl: string | null;
   close(): Promise<void>;
 }
 
+/** What `startServer` can be handed instead of opening it itself (bench/ measures without the store). */
+export interface ServerDeps {
+  /** In place of the evidence store under `opts.data`; the audit API and retention are then not mounted. */
+  readonly evidence?: EvidenceSink;
+}
+
 /** Start serving a loaded bundle. */
-export async function startServer(bundle: CompiledBundle, opts: ServeOptions): Promise<RunningServer> {
+export async function startServer(bundle: CompiledBundle, opts: ServeOptions, deps: ServerDeps = {}): Promise<RunningServer> {
   const uwsBuild = loadUws();
   if (uwsBuild.kind !== "native") {
     process.stderr.write("warning: uWebSockets.js native build did not load; using the slow pure-Node fallback\n");
   }
   const { manifest } = bundle;
-  const evidence = EvidenceStore.open(opts.data);
+  // Before anything is opened: a malformed admin credential stops the start.
+  const adminAuth = AdminAuth.fromEnv(process.env);
+  const signingKey = opts.evidenceKeyFile !== null ? SigningKey.fromFile(opts.evidenceKeyFile) : SigningKey.fromEnv(process.env);
+  if (!signingKey) {
+    process.stderr.write(`warning: no evidence signing key (${SIGNING_KEY_ENV}, ${SIGNING_KEY_FILE_ENV} or --evidence-key): checkpoints are not signed, so tail truncation of the evidence log cannot be proven, and audit_retention is not applied\n`);
+  }
+  const store = deps.evidence ? null : EvidenceStore.open(opts.data, {
+    signingKey,
+    syncIntervalMs: opts.fsyncMs,
+    checkpointEvery: opts.checkpointEvery,
+    checkpointIntervalMs: opts.checkpointIntervalMs,
+  });
+  const evidence: EvidenceSink = deps.evidence ?? store!;
+  const retention = signingKey && store ? startRetention(store, bundle.agents) : null;
   let stateStore: StateStore;
   try {
     stateStore = StateStore.open(opts.data);
@@ -177,12 +233,14 @@ export async function startServer(bundle: CompiledBundle, opts: ServeOptions): P
   };
   const endpoints = new Map<string, McpEndpoint>();
   const allEndpoints: McpEndpoint[] = [];
+  // Metrics, upstream probes and status bodies; before the agents, whose contexts get their metrics.
+  const obs = new Observability({ manifest, agents: bundle.agents.map((agent) => ({ agent, upstream: upstreamLabel(agent) })), evidence, uws: uwsBuild.kind });
   try {
     for (const agent of bundle.agents) {
       const label = upstreamLabel(agent);
       // Resolved at start like tokens: a configured key that is missing stops the start.
       const redactionKey = agent.redactionKey ? resolveSecret(agent.redactionKey, "secret redaction_key", manifest.sourceDir) : null;
-      const ctx: AgentContext = { agent, bundleHash: manifest.bundleHash, upstreamLabel: label, evidence, callTimeoutMs: opts.callTimeoutMs, redactionKey, state };
+      const ctx: AgentContext = { agent, bundleHash: manifest.bundleHash, upstreamLabel: label, evidence, callTimeoutMs: opts.callTimeoutMs, redactionKey, state, metrics: obs.agentMetrics(agent.name) };
       // `auth oidc` agents take issuer tokens only; `agent.auth` is absent in bundles built before it existed.
       const auth =
         agent.auth?.scheme === "oidc"
@@ -204,52 +262,71 @@ export async function startServer(bundle: CompiledBundle, opts: ServeOptions): P
       if (!endpoints.has("/mcp")) endpoints.set("/mcp", ep);
     }
   } catch (err) {
+    obs.close();
     await closeState();
     await evidence.close();
     throw err;
   }
 
-  const started = Date.now();
-  const info = () => ({
-    name: "talon",
-    version: RUNTIME_VERSION,
-    bundleHash: manifest.bundleHash,
-    compilerVersion: manifest.compilerVersion,
-    uws: uwsBuild.kind,
-    node: process.version,
-    uptimeSeconds: Math.round((Date.now() - started) / 1000),
-    agents: bundle.agents.map((a) => ({ name: a.name, mode: a.mode, upstream: upstreamLabel(a), transport: a.upstream.transport })),
-  });
-  const health = () => {
-    let store = "ok";
-    try {
-      evidence.count();
-    } catch (err) {
-      store = `error: ${(err as Error).message}`;
-    }
-    return { ready: store === "ok", checks: { bundle: "loaded", evidence: store } };
+  const stream = new EvidenceStream(evidence, adminAuth);
+  obs.watchStream(stream);
+  const secrets = () => secretInventory({ principals: bundle.principals, agents: bundle.agents, baseDir: manifest.sourceDir, evidenceKeyFile: opts.evidenceKeyFile });
+  // Admin and audit routes (/admin/v1/*, /api/events*, the stream): only on the admin listener
+  // with --admin-port (the main one then answers 404 for them), else on the main listener.
+  const adminRoutes = (a: RouteTarget) => {
+    registerApprovalRoutes(a, approvals, adminAuth);
+    registerTelemetryRoutes(a, obs, adminAuth);
+    if (store) registerAuditRoutes(a, { auth: adminAuth, evidence: store, stream, secrets });
   };
-  const adminAuth = AdminAuth.fromEnv(process.env);
+  const separateAdmin = opts.adminPort !== null;
   const app = createApp({
     guard: guardConfig(opts.host, opts.allowedHosts, opts.allowedOrigins),
     endpoints,
-    health,
-    info,
-    routes: (a) => registerApprovalRoutes(a, approvals, adminAuth),
+    routes: (a) => {
+      // Probes and /metrics (observability-routes.ts): on the main listener, and on the admin one below.
+      registerObservabilityRoutes(a, obs);
+      if (!separateAdmin) adminRoutes(a);
+    },
   });
+  const adminApp = separateAdmin
+    ? createApp({
+        guard: guardConfig(opts.adminHost, opts.allowedHosts, opts.allowedOrigins),
+        endpoints: new Map(),
+        routes: (a) => {
+          registerObservabilityRoutes(a, obs);
+          adminRoutes(a);
+        },
+      })
+    : null;
   const { socket, port } = await listen(app, opts.host, opts.port);
-  const hostPart = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  let adminListen: Awaited<ReturnType<typeof listen>> | null = null;
+  const close = async () => {
+    loadUws().uws.us_listen_socket_close(socket);
+    if (adminListen) loadUws().uws.us_listen_socket_close(adminListen.socket);
+    stream.close();
+    await Promise.allSettled(allEndpoints.map((e) => e.closeAll()));
+    killAllChildren();
+    await closeHttpPools();
+    await closeState();
+    retention?.stop();
+    obs.close();
+    await evidence.close();
+  };
+  if (adminApp) {
+    try {
+      adminListen = await listen(adminApp, opts.adminHost, opts.adminPort!);
+    } catch (err) {
+      await close();
+      throw new Error(`admin listener: ${(err as Error).message}`);
+    }
+  }
+  const hostUrl = (host: string, p: number) => `http://${host.includes(":") ? `[${host}]` : host}:${p}`;
   return {
     port,
-    url: `http://${hostPart}:${port}/mcp`,
-    async close() {
-      loadUws().uws.us_listen_socket_close(socket);
-      await Promise.allSettled(allEndpoints.map((e) => e.closeAll()));
-      killAllChildren();
-      await closeHttpPools();
-      await closeState();
-      await evidence.close();
-    },
+    url: `${hostUrl(opts.host, port)}/mcp`,
+    adminPort: adminListen?.port ?? null,
+    adminUrl: adminListen ? hostUrl(opts.adminHost, adminListen.port) : null,
+    close,
   };
 }
 
@@ -269,6 +346,8 @@ export async function runServe(bundleDir: string, argv: string[]): Promise<void>
     server = await startServer(bundle, opts);
     process.stdout.write(`talon ${RUNTIME_VERSION} bundle ${bundle.manifest.bundleHash.slice(0, 12)} uws ${loadUws().kind}\n`);
     process.stdout.write(`listening ${server.url}\n`);
+    // After the line above: tools wait for "listening <url>" and take the first one.
+    if (server.adminUrl !== null) process.stdout.write(`admin API on ${server.adminUrl}\n`);
   } catch (err) {
     process.stderr.write(`talon: cannot start: ${(err as Error).message}\n`);
     killAllChildren();

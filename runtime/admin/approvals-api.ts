@@ -14,11 +14,11 @@
  * uWS rules (see server/http.ts): the URL, query, headers and route parameters are copied before
  * any asynchronous work, and `onAborted` is registered before the body is read.
  */
-import type { HttpRequest, HttpResponse } from "uWebSockets.js";
 import type { RouteTarget } from "../server/app.js";
 import { APPROVAL_STATUSES, ApprovalQueue, MAX_NOTE_LENGTH, type ApprovalFilter, type ApprovalStatus, type VoteError } from "../state/approvals.js";
 import { readBody, sendJson, type ResponseState, type StatusCode } from "../server/http.js";
 import type { AdminAuth } from "./admin-auth.js";
+import { authorized, fail } from "./respond.js";
 
 const PREFIX = "/admin/v1/approvals";
 
@@ -26,18 +26,6 @@ const PREFIX = "/admin/v1/approvals";
 const MAX_BODY_BYTES = 16 * 1024;
 
 const VOTE_STATUS: Record<VoteError, StatusCode> = { not_found: 404, not_approver: 403, decided: 409, expired: 409 };
-
-function fail(res: HttpResponse, state: ResponseState, status: StatusCode, message: string, headers?: readonly (readonly [string, string])[]): void {
-  sendJson(res, state, status, JSON.stringify({ error: message }), headers);
-}
-
-/** Authenticates a request; false after answering it with the error. */
-function authorized(res: HttpResponse, req: HttpRequest, state: ResponseState, auth: AdminAuth): boolean {
-  const r = auth.check(req.getHeader("authorization"));
-  if (r.ok) return true;
-  fail(res, state, r.status, r.message, r.headers);
-  return false;
-}
 
 export function registerApprovalRoutes(app: RouteTarget, queue: ApprovalQueue, auth: AdminAuth): void {
   app.get(PREFIX, (res, req) => {

@@ -68,6 +68,11 @@ export function formatEvidence(rec: EvidenceRecord): string[] {
  * (`/structuredContent`, `/content/0/text`) is dropped before counting distinct pointers.
  */
 export function summarizeRedactions(report: readonly { readonly pointer: string }[]): string {
+  return [...redactedFieldCounts(report)].map(([k, n]) => `${n} ${k}`).join(", ");
+}
+
+/** The counts behind `summarizeRedactions`, by field label in code-unit order (also `proxy_pii_redactions_total{field}`). */
+export function redactedFieldCounts(report: readonly { readonly pointer: string }[]): Map<string, number> {
   const fields = new Set<string>();
   for (const e of report) fields.add(e.pointer.replace(/^\/(?:structuredContent|content\/\d+\/text|content\/\d+\/resource\/text)(?=\/|$)/, ""));
   const counts = new Map<string, number>();
@@ -76,7 +81,7 @@ export function summarizeRedactions(report: readonly { readonly pointer: string 
     const label = seg === "" ? "value" : /^\d+$/.test(seg) ? "item" : seg;
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, n]) => `${n} ${k}`).join(", ");
+  return new Map([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Local wall-clock time HH:MM:SS, like the seed. */

@@ -15,7 +15,10 @@ export interface EvidenceStats {
   readonly lastError: string | null;
   /** ms since epoch of the last failure, null when none. */
   readonly lastFailureAt: number | null;
-  /** False while the last write attempt failed (disk full, permissions); true again after one succeeds. */
+  /**
+   * False while the last write attempt failed (disk full, permissions); true again after one
+   * succeeds, or after a probe write beside the journal succeeds (tried every sync tick meanwhile).
+   */
   readonly writable: boolean;
   /** Bytes in the journal file being appended to. */
   readonly journalBytes: number;

@@ -89,6 +89,14 @@ const CLOSE_WAIT_MS = 2000;
 /** Past this many entries written but not yet in LMDB, appends fail closed (bounded memory). */
 const MAX_UNINDEXED = 100_000;
 
+/**
+ * While writes fail (disk full, …), every sync tick writes this much to a probe file beside the
+ * journal and deletes it; once that succeeds the store reports itself writable again. Without it,
+ * `writable` (and so `/readyz`) would wait for a call to succeed, and a load balancer sends no
+ * calls to an instance that is not ready: the proxy would never come back by itself.
+ */
+const PROBE = Buffer.alloc(64 * 1024);
+
 const META_STORE_ID = "store";
 const META_ANCHOR = "anchor";
 
@@ -124,6 +132,8 @@ export class EvidenceStore {
   #dirty = false;
   /** Journaled entries waiting for the index window to close. */
   #toIndex: Sealed[] = [];
+  /** Seqs handed to LMDB whose put has not settled: a retry must not put them a second time. */
+  readonly #indexing = new Set<number>();
   #indexTimer: NodeJS.Timeout | undefined;
   readonly #listeners = new Set<(e: EvidenceEntry) => void>();
   /** Checkpoints. */
@@ -356,16 +366,19 @@ export class EvidenceStore {
   /** Commit entries to LMDB; failures are retried by the sync timer. */
   #index(recs: Sealed[]): void {
     const commits = this.#commits!;
+    for (const r of recs) this.#indexing.add(r.entry.seq);
     const done = Promise.all(
       recs.map(({ entry, line }) =>
         commits.put(entry.seq, line).then(
           (written) => {
+            this.#indexing.delete(entry.seq);
             if (!written) {
               throw new EvidenceWriteError(`evidence index ${this.path}: sequence number ${entry.seq} is already taken; is another process writing to this store?`, this.path);
             }
             this.#unindexed.delete(entry.seq);
           },
           async (err: unknown) => {
+            this.#indexing.delete(entry.seq);
             throw await commitFailureCause(err);
           },
         ),
@@ -410,10 +423,16 @@ export class EvidenceStore {
 
   /** The fsync window: fdatasync the journal if it was written since the last sync; retry indexing. */
   #syncJournal(): void {
+    if (!this.#writable) this.#probeWritable();
     if (this.#unindexed.size > 0 && this.#indexError !== undefined && !this.#scheduled) {
-      const retry = [...this.#unindexed.values()].filter((r) => r.entry.seq <= this.#journal!.lastSeq);
+      // Everything not already on its way to LMDB, this window's entries included (their timer is
+      // cancelled): a seq put twice would fail the second time as "already taken".
+      if (this.#indexTimer) clearTimeout(this.#indexTimer);
+      this.#indexTimer = undefined;
+      this.#toIndex = [];
+      const retry = [...this.#unindexed.values()].filter((r) => r.entry.seq <= this.#journal!.lastSeq && !this.#indexing.has(r.entry.seq));
       this.#indexError = undefined;
-      this.#index(retry);
+      if (retry.length > 0) this.#index(retry);
     }
     if (!this.#dirty || !this.#journal) return;
     this.#dirty = false;
@@ -425,6 +444,22 @@ export class EvidenceStore {
         process.stderr.write(`[evidence] journal fdatasync failed: ${describeCause(err)}\n`);
       },
     );
+  }
+
+  /** See PROBE: whether the journal's file system takes writes again. */
+  #probeWritable(): void {
+    const file = path.join(this.#dir, `${this.#name}.probe`);
+    try {
+      fs.writeFileSync(file, PROBE, { mode: 0o600 });
+      this.#writable = true;
+    } catch {
+      // still failing; the next tick tries again
+    }
+    try {
+      fs.rmSync(file, { force: true });
+    } catch {
+      // nothing to clean up, or the next probe replaces it
+    }
   }
 
   #checkpointIfBehind(): void {

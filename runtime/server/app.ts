@@ -1,8 +1,9 @@
 /**
- * The uWebSockets.js application: MCP endpoints per agent, health and info routes, the
- * Host/Origin guard in front of all of them, and a JSON 404 for everything else.
+ * The uWebSockets.js application: MCP endpoints per agent, the routes modules register (probes,
+ * metrics, admin API), the Host/Origin guard in front of all of them, and a JSON 404 for
+ * everything else.
  */
-import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket } from "uWebSockets.js";
+import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket, us_socket_context_t, WebSocketBehavior } from "uWebSockets.js";
 import type { McpEndpoint } from "../mcp/endpoint.js";
 import { errorResponse, ERR } from "../mcp/jsonrpc.js";
 import { checkHostAndOrigin, type GuardConfig } from "./guard.js";
@@ -13,9 +14,7 @@ export interface AppOptions {
   readonly guard: GuardConfig;
   /** Endpoints by route path (`/mcp`, `/mcp/<agent>`). */
   readonly endpoints: ReadonlyMap<string, McpEndpoint>;
-  readonly health: () => { ready: boolean; checks: Record<string, string> };
-  readonly info: () => Record<string, unknown>;
-  /** More routes (the admin API), registered before the catch-all 404, behind the same guard. */
+  /** More routes (probes, metrics, the admin API), registered before the catch-all 404, behind the same guard. */
   readonly routes?: (app: RouteTarget) => void;
 }
 
@@ -23,20 +22,24 @@ export interface AppOptions {
 export interface RouteTarget {
   get(pattern: string, handler: Handler): unknown;
   post(pattern: string, handler: Handler): unknown;
+  /** A WebSocket route; its `upgrade` handler runs behind the guard (a browser's cross-site upgrade is refused). */
+  ws<U>(pattern: string, behavior: GuardedWsBehavior<U>): unknown;
 }
 
 export type Handler = (res: HttpResponse, req: HttpRequest) => void;
+export type UpgradeHandler = (res: HttpResponse, req: HttpRequest, context: us_socket_context_t) => void;
+export type GuardedWsBehavior<U> = Omit<WebSocketBehavior<U>, "upgrade"> & { upgrade: UpgradeHandler };
 
 /** Wrap a handler with the DNS-rebinding guard (403 before anything else happens). */
-function guarded(guard: GuardConfig, handler: Handler): Handler {
-  return (res, req) => {
+function guarded<A extends unknown[]>(guard: GuardConfig, handler: (res: HttpResponse, req: HttpRequest, ...rest: A) => void): (res: HttpResponse, req: HttpRequest, ...rest: A) => void {
+  return (res, req, ...rest) => {
     const why = checkHostAndOrigin(guard, req.getHeader("host"), req.getHeader("origin"));
     if (why) {
       const state: ResponseState = { aborted: false, done: false };
       sendJson(res, state, 403, errorResponse(null, ERR.INVALID_REQUEST, `Forbidden: ${why}`));
       return;
     }
-    handler(res, req);
+    handler(res, req, ...rest);
   };
 }
 
@@ -55,19 +58,11 @@ export function createApp(opts: AppOptions): TemplatedApp {
     );
   }
 
-  const ok = (res: HttpResponse, body: unknown, status: 200 | 503 = 200) =>
-    sendJson(res, { aborted: false, done: false }, status, JSON.stringify(body));
-  app.get("/healthz", g((res) => ok(res, { status: "ok" })));
-  app.get("/live", g((res) => ok(res, { status: "ok" })));
-  const ready = (res: HttpResponse) => {
-    const h = opts.health();
-    ok(res, { status: h.ready ? "ready" : "not_ready", checks: h.checks }, h.ready ? 200 : 503);
-  };
-  app.get("/readyz", g(ready));
-  app.get("/ready", g(ready));
-  app.get("/info", g((res) => ok(res, opts.info())));
-  app.get("/version", g((res) => ok(res, opts.info())));
-  opts.routes?.({ get: (p, h) => app.get(p, g(h)), post: (p, h) => app.post(p, g(h)) });
+  opts.routes?.({
+    get: (p, h) => app.get(p, g(h)),
+    post: (p, h) => app.post(p, g(h)),
+    ws: (p, b) => app.ws(p, { ...b, upgrade: guarded(opts.guard, b.upgrade) }),
+  });
   app.any(
     "/*",
     g((res, req) => {

@@ -54,6 +54,7 @@ export function readBody(
 /** HTTP status lines we use, preformatted. */
 export const STATUS = {
   200: "200 OK",
+  201: "201 Created",
   202: "202 Accepted",
   204: "204 No Content",
   400: "400 Bad Request",
@@ -81,27 +82,33 @@ export function sendJson(
   body: string,
   extraHeaders?: readonly (readonly [string, string])[],
 ): void {
-  send(res, state, status, body, extraHeaders);
+  send(res, state, status, body, "application/json", extraHeaders);
+}
+
+/** Write a complete response of another media type (the Prometheus exposition), corked. */
+export function sendText(res: HttpResponse, state: ResponseState, status: StatusCode, body: string, contentType: string): void {
+  send(res, state, status, body, contentType, undefined);
 }
 
 /** Write a response with no body (202, 204, 405 …). */
 export function sendEmpty(res: HttpResponse, state: ResponseState, status: StatusCode, extraHeaders?: readonly (readonly [string, string])[]): void {
-  send(res, state, status, undefined, extraHeaders);
+  send(res, state, status, undefined, undefined, extraHeaders);
 }
 
 function send(
   res: HttpResponse,
   state: ResponseState,
   status: StatusCode,
-  json: string | undefined,
+  body: string | undefined,
+  contentType: string | undefined,
   extraHeaders: readonly (readonly [string, string])[] | undefined,
 ): void {
   if (state.aborted || state.done) return;
   state.done = true;
   res.cork(() => {
     res.writeStatus(STATUS[status]);
-    if (json !== undefined) res.writeHeader("Content-Type", "application/json");
+    if (body !== undefined && contentType !== undefined) res.writeHeader("Content-Type", contentType);
     if (extraHeaders) for (const [k, v] of extraHeaders) res.writeHeader(k, v);
-    res.end(json);
+    res.end(body);
   });
 }

@@ -56,6 +56,8 @@ export interface RunningTalon {
   readonly data: string;
   readonly proc: ChildProcess;
   readonly stderr: () => string;
+  /** Everything the server wrote to stdout so far (`listening …`, `admin API on …`). */
+  readonly stdout: () => string;
   stop(): Promise<void>;
 }
 
@@ -68,9 +70,9 @@ export async function startTalon(bundle: string, opts: { env?: Record<string, st
   });
   live.add(proc);
   let err = "";
+  let out = "";
   proc.stderr!.setEncoding("utf8").on("data", (c: string) => (err += c));
   const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
     const timer = setTimeout(() => reject(new Error(`talon did not start in 20 s:\n${out}\n${err}`)), 20_000);
     proc.stdout!.setEncoding("utf8").on("data", (c: string) => {
       out += c;
@@ -91,6 +93,7 @@ export async function startTalon(bundle: string, opts: { env?: Record<string, st
     data,
     proc,
     stderr: () => err,
+    stdout: () => out,
     async stop() {
       if (proc.exitCode !== null) return;
       const exited = new Promise((r) => proc.once("exit", r));

@@ -58,7 +58,7 @@ describe("admin approvals API on uWS", () => {
     expect(wrong.headers.get("www-authenticate")).toContain('error="invalid_token"');
     expect((await call(base, { headers: { Authorization: "Basic abc" } })).status).toBe(401);
     const off = await call(offBase, { headers: auth });
-    expect(off).toMatchObject({ status: 403, body: { error: "admin API disabled: set TALON_ADMIN_TOKEN" } });
+    expect(off).toMatchObject({ status: 403, body: { error: "admin API disabled: set TALON_ADMIN_TOKEN (or TALON_ADMIN_TOKEN_SHA256)" } });
     const offVote = await call(`${offBase}/apr_000000000000000000000000/approve`, { method: "POST", body: "{}" });
     expect(offVote.status).toBe(403);
   });
