@@ -9,6 +9,7 @@
  * carry exactly (`1e400` → Infinity, integers past 2^53) are refused instead of being stored as
  * something the client did not send.
  */
+import type { ExternalEventRecord } from "../evidence/record.js";
 
 export const MAX_EVENT_BODY_BYTES = 64 * 1024;
 export const MAX_TYPE_LENGTH = 128;
@@ -19,14 +20,8 @@ export const MAX_DATA_DEPTH = 32;
 const FIELDS = ["type", "actor", "action", "resource", "outcome", "data"] as const;
 const STRING_FIELDS = ["actor", "action", "resource", "outcome"] as const;
 
-export interface EventBody {
-  type: string;
-  actor: string | null;
-  action: string | null;
-  resource: string | null;
-  outcome: string | null;
-  data: Record<string, unknown> | null;
-}
+/** The fields a client posts: an external event without what the store and the route add. */
+export type EventBody = Pick<ExternalEventRecord, "type" | "actor" | "action" | "resource" | "outcome" | "data">;
 
 /** C0 and C1 controls, DEL, and the bidi overrides that can disguise text on a terminal. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
