@@ -331,6 +331,11 @@ export interface BundleRuntime {
    * of `patterns` that every validator accepts. Throws on a validator this runtime does not know.
    */
   detector(patterns: readonly { readonly source: string; readonly flags: string }[], validators: readonly string[]): TextMatcher;
+  /**
+   * `args_hash()` (§5): hex SHA-256 of the RFC 8785 JSON of a call's arguments (absent = `{}`), the
+   * value idempotency keys use. Optional: without it, `args_hash()` conditions are unknown.
+   */
+  argsHash?(args: unknown): string;
 }
 
 /** What `policy.mjs` exports. */

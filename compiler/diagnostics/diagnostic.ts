@@ -28,13 +28,15 @@ export interface DiagnosticInit {
   fix?: { span: Span; replacement: string };
   /** Overrides the catalog message (rare: parser messages that already read well). */
   message?: string;
+  /** Overrides the catalog severity, for a code the spec makes stricter under a setting (TAL0502 with `catalog … strict`). */
+  severity?: Severity;
 }
 
 /** Build a diagnostic from the catalog. */
 export function diag(code: Code, span: Span, init: DiagnosticInit = {}): Diagnostic {
   const d: Diagnostic = {
     code,
-    severity: CATALOG[code].severity,
+    severity: init.severity ?? CATALOG[code].severity,
     message: init.message ?? formatMessage(code, init.args ?? {}),
     span,
     related: init.related ?? [],

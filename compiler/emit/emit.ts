@@ -200,7 +200,7 @@ export function emitPolicy(ir: BundleIR, opts: EmitOptions): EmittedPolicy {
   const exprHelpers = exprHelpersCode(usedText(mb, agentEntries)).text;
   const used = identifiersIn(`${usedText(mb, agentEntries)}\n${exprHelpers}`);
   const optionalTypes = ["ApprovalNeed", "BlockSpec", "ConfirmNeed", "IdempotencySpec", "LimitSpec", "RootsSpec", "TextMatcher"].filter((t) => used.has(t));
-  // `bind` (CompiledBundle): lends the module the runtime's matchers when a condition needs them.
+  // `bind` (CompiledBundle): lends the module the runtime's matchers and argument hash when a condition needs them.
   const lends = used.has("$rt");
   const bind: StatementStructures = {
     kind: StructureKind.Function,
@@ -210,7 +210,7 @@ export function emitPolicy(ir: BundleIR, opts: EmitOptions): EmittedPolicy {
     returnType: "void",
     statements: lends ? ["$rt = rt;"] : [],
     leadingTrivia: lends
-      ? "// The runtime lends its linear-time matchers (detectors, non-safe regexes); until then those conditions are unknown.\n"
+      ? "// The runtime lends its linear-time matchers (detectors, non-safe regexes) and args_hash(); until then those conditions are unknown.\n"
       : "// Nothing in this bundle needs the runtime's matchers.\n",
   };
   const statements: (StatementStructures | string)[] = [

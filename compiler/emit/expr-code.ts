@@ -7,7 +7,8 @@
  * narrowing them to a literal's type). Constant lists, typed literals, regexes and
  * time-zone formatters are hoisted to module constants, so the common paths allocate nothing.
  * Detectors and regexes that are not provably backtracking-safe become `Lent` constants: matchers
- * the runtime lends the module through `bind` (RE2, validators), U while unbound.
+ * the runtime lends the module through `bind` (RE2, validators), U while unbound; so does
+ * `args_hash()` (the runtime's hash of the arguments, the one idempotency keys use).
  * Every literal goes through `code.ts`. The reference evaluator is `compiler/interp/eval.ts`.
  */
 import { isBacktrackingSafe } from "../../runtime/helpers/regex.js";
@@ -317,6 +318,7 @@ class Body {
       if (e.fn === "has" && args.length === 1) return ts`known(${this.expr(args[0]!)})`;
       if (e.fn === "has") return ts`false`;
       if (e.fn === "size" && args.length === 1) return ts`size(${this.expr(args[0]!)})`;
+      if (e.fn === "args_hash") return args.length === 0 ? ts`argsHash($args)` : ts`$U`;
       if (e.fn === "detect" && args.length >= 2) {
         const names = args.slice(1).map((d) => (d.op === "detector" ? d.name : null));
         if (names.includes(null)) return ts`$U`; // `detect` takes detector names only

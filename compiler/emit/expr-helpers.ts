@@ -329,6 +329,16 @@ function lentRegex(source: string, flags: string): Lent {
   return new Lent((rt) => rt.regex(source, flags));
 }
 
+/** \`args_hash()\`: the runtime's hash of the arguments (the one idempotency keys use), lent by \`bind\`; U while unbound. */
+function argsHash(args: unknown): unknown {
+  if ($rt === undefined || $rt.argsHash === undefined) return $U;
+  try {
+    return $rt.argsHash(args);
+  } catch {
+    return $U;
+  }
+}
+
 /** \`s matches\` a detector or a lent regex. */
 function matchesLent(m: Lent, s: unknown): unknown {
   const t = m.get();

@@ -16,13 +16,14 @@
  * - `detect(v, d…)` walks `v` depth-first in order (array items, then object values in key order)
  *   and scans string leaves: true at the first hit; U when `v` is U, when it visits more than
  *   `MAX_ELEMENTS` nodes or more than `MAX_SCAN` UTF-16 units of text before a hit; else false.
- * - `args_hash()` is U until the runtime supplies it (fails closed: U fires forbid/approve/confirm
- *   and never grants).
+ * - `args_hash()` is the hex SHA-256 of the arguments' RFC 8785 JSON, computed by the runtime's own
+ *   function (the one idempotency keys use; the bundle borrows it through `bind` and is U unbound).
  * - A quantifier over more than `MAX_ELEMENTS` elements is U.
  * - `response` is the CallToolResult a `block`/`redact` condition is evaluated for (U when there is
  *   none); `result` is derived from it by `resultOfRef`.
  */
 import type { Principal, ToolClass } from "../../runtime/hooks.js";
+import { argsHash } from "../../runtime/govern/idempotency-key.js";
 import { declaredDetector, detector } from "../../runtime/helpers/detectors.js";
 import { compileRegex } from "../../runtime/helpers/regex.js";
 import type { DetectorIR, ExprIR } from "../ir/ir.js";
@@ -382,6 +383,7 @@ function evalCall(e: Extract<ExprIR, { op: "call" }>, env: EvalEnv, vars: Vars):
   if (e.target === null) {
     if (e.fn === "has") return e.args.length === 1 && evalExpr(e.args[0]!, env, vars) !== U;
     if (e.fn === "size" && e.args.length === 1) return sizeOf(evalExpr(e.args[0]!, env, vars));
+    if (e.fn === "args_hash") return e.args.length === 0 ? hashOfArgs(env.args) : U;
     if (e.fn === "detect" && e.args.length >= 2) {
       const tests = e.args.slice(1).map((d) => (d.op === "detector" ? detectorMatcher(d.name, env) : null));
       if (tests.some((t) => t === null)) return U;
@@ -415,6 +417,14 @@ function evalCall(e: Extract<ExprIR, { op: "call" }>, env: EvalEnv, vars: Vars):
   if (e.fn === "endsWith") return endsWithCp(s, p);
   if (e.fn === "contains") return containsCp(s, p);
   return U;
+}
+
+function hashOfArgs(args: unknown): Value {
+  try {
+    return argsHash(args);
+  } catch {
+    return U; // arguments JSON cannot hold (never from a parsed request)
+  }
 }
 
 function sizeOf(v: Value): Value {

@@ -42,3 +42,26 @@ export function globProblem(pattern: string): string | undefined {
 
 // The matching itself lives in the runtime, which matches `on tool …` redaction targets with it too.
 export { asciiLower, globPieces, isGlob, refMatches, refMatchesIgnoreCase } from "../../runtime/helpers/glob.js";
+
+/**
+ * Whether some name matches both refs (each an exact name or a glob; `*` matches any run). A
+ * compile-time question (which exposures can a rule's glob reach), answered by a memoized walk
+ * over both patterns at once: a `*` on either side may match nothing or absorb the other side's
+ * next character.
+ */
+export function refsOverlap(a: string, b: string): boolean {
+  const memo = new Map<number, boolean>();
+  const go = (i: number, j: number): boolean => {
+    const key = i * (b.length + 1) + j;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    let r: boolean;
+    if (i === a.length && j === b.length) r = true;
+    else if (i < a.length && a[i] === "*") r = go(i + 1, j) || (j < b.length && go(i, j + 1));
+    else if (j < b.length && b[j] === "*") r = go(i, j + 1) || (i < a.length && go(i + 1, j));
+    else r = i < a.length && j < b.length && a[i] === b[j] && go(i + 1, j + 1);
+    memo.set(key, r);
+    return r;
+  };
+  return go(0, 0);
+}

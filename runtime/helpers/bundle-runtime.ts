@@ -1,10 +1,12 @@
 /**
  * The matchers the runtime lends every bundle at load (`CompiledBundle.bind`, runtime/hooks.ts):
  * built-in detectors, user-declared detectors and regexes, all on `compileRegex` (RE2 for any
- * pattern that is not provably backtracking-safe). The reference interpreter uses the same
- * helpers directly, so `talonc test`, the server and the differential tests see one semantics.
+ * pattern that is not provably backtracking-safe), and `args_hash()` as idempotency computes it.
+ * The reference interpreter uses the same helpers directly, so `talonc test`, the server and the
+ * differential tests see one semantics.
  */
 import type { BundleRuntime, TextMatcher } from "../hooks.js";
+import { argsHash } from "../govern/idempotency-key.js";
 import { declaredDetector, detector } from "./detectors.js";
 import { compileRegex } from "./regex.js";
 
@@ -22,4 +24,5 @@ export const bundleRuntime: BundleRuntime = Object.freeze({
     const d = declaredDetector("declared", patterns, validators);
     return { test: (text: string) => d.test(text) };
   },
+  argsHash,
 });

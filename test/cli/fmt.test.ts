@@ -234,6 +234,10 @@ describe("talonc fmt", () => {
     expect(run("fmt", dir, "--check")).toEqual({ code: 0, stdout: "", stderr: "" });
   });
 
+  test.each(["examples/airlock-fs", "examples/talos-cluster-admin", "examples/zendesk-vendor-proxy"])("the runnable example %s is in canonical layout (`fmt --check`)", (dir) => {
+    expect(run("fmt", dir, "--check")).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+
   test("a file with errors exits 1 with diagnostics and is not rewritten", () => {
     const dir = mkdtempSync(join(tmpdir(), "talonc-fmt-"));
     const bad = join(dir, "bad.talon");

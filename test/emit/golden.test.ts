@@ -10,6 +10,7 @@ const SEED = "examples/zendesk-vendor-proxy/seed";
 const RICH = "test/emit/fixtures/rich";
 const ZENDESK = "examples/zendesk-vendor-proxy";
 const TALOS = "examples/talos-cluster-admin";
+const AIRLOCK = "examples/airlock-fs";
 const read = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [`${dir}/${f}`, readFileSync(`${dir}/${f}`, "utf8")]));
 
 const FIXTURES: Record<string, { files: Record<string, string>; dir: string }> = {
@@ -25,6 +26,7 @@ const FIXTURES: Record<string, { files: Record<string, string>; dir: string }> =
   // The runnable examples (LANGUAGE.md §13): what an operator reads when they open the bundle.
   "example-zendesk": { dir: ZENDESK, files: { [`${ZENDESK}/zendesk-vendor-proxy.talon`]: readFileSync(`${ZENDESK}/zendesk-vendor-proxy.talon`, "utf8") } },
   "example-talos": { dir: TALOS, files: { [`${TALOS}/talos.talon`]: readFileSync(`${TALOS}/talos.talon`, "utf8") } },
+  "example-airlock-fs": { dir: AIRLOCK, files: { [`${AIRLOCK}/airlock-fs.talon`]: readFileSync(`${AIRLOCK}/airlock-fs.talon`, "utf8") } },
 };
 
 describe.each(Object.entries(FIXTURES))("golden %s", (name, fx) => {

@@ -2,10 +2,10 @@
  * Invariant: nothing in a condition is dropped silently. The parts of §5 the bundle cannot
  * evaluate yet are unknown at run time — which fires forbid, approve, confirm, `block response`
  * and `redact` and never grants (fail closed) — and each gets one TAL1101 note per agent:
- * `args_hash()` and `caller.attrs` / `caller.claims`. Block and redact conditions count too: the
- * bundle evaluates them (`ConditionFn`). Detectors (`matches <detector>`, `detect(…)`) and regexes
- * that are not provably backtracking-safe are supported: the runtime lends the bundle its
- * linear-time matchers (`CompiledBundle.bind`).
+ * `caller.attrs` / `caller.claims`. Block and redact conditions count too: the bundle evaluates
+ * them (`ConditionFn`). Detectors (`matches <detector>`, `detect(…)`), regexes that are not
+ * provably backtracking-safe and `args_hash()` are supported: the runtime lends the bundle its
+ * linear-time matchers and its argument hash (`CompiledBundle.bind`).
  * Codes: TAL1101.
  */
 import type { Expr } from "../../lower/ast.js";
@@ -19,7 +19,6 @@ interface Part {
 }
 
 const PARTS: readonly Part[] = [
-  { feature: "`args_hash()` in a condition", hit: (e) => e.kind === "call" && e.target === undefined && e.callee.name === "args_hash" },
   {
     feature: "`caller.attrs` / `caller.claims` in a condition",
     hit: (e) => e.kind === "path" && e.root.name === "caller" && e.steps[0]?.kind === "member" && (e.steps[0].name === "attrs" || e.steps[0].name === "claims"),

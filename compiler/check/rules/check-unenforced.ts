@@ -5,8 +5,9 @@
  * `block response`, redact conditions, mode `passthrough`, `evidence { capture … }` and
  * `compliance { audit_retention }` are enforced (the bundle exports them
  * and the runtime applies them), so they get no note; mode `shadow` still does.
- * Conditions themselves are evaluated (both engines); the parts of them that are not yet are noted
- * by `check-condition-support.ts`.
+ * `require_listed` is noted wherever it is in effect, including by default (it is on unless
+ * `require_listed false`). Conditions themselves are evaluated (both engines); the parts of them
+ * that are not yet are noted by `check-condition-support.ts`.
  * Codes: TAL1101.
  */
 import type { AgentItem, Rule } from "../../lower/ast.js";
@@ -32,6 +33,8 @@ function firstRule(agent: MergedAgent, pred: (rule: Rule) => boolean): Span | un
 const item = (kind: AgentItem["kind"]) => (a: MergedAgent) => firstItem(a, (i) => i.kind === kind);
 const rule = (kind: Rule["kind"]) => (a: MergedAgent) => firstRule(a, (r) => r.kind === kind);
 
+const REQUIRE_LISTED_DETAIL = "; a call is forwarded whether or not the upstream's `tools/list` names the tool";
+
 /** The features, in the order their notes are reported. */
 const FEATURES: readonly Feature[] = [
   {
@@ -51,10 +54,19 @@ const FEATURES: readonly Feature[] = [
     detail: "; tools without a declared class are treated as destructive",
     find: (a) => firstItem(a, (i) => i.kind === "flag" && i.name === "trust_annotations" && i.value),
   },
+  // `require_listed` (§6, default true) would deny calls to tools the upstream's `tools/list` does
+  // not name. Enforcing it needs the runtime to hold each session's upstream list and to deny (with
+  // evidence) in the `tools/call` pipeline; until it does, every agent where it is in effect, by
+  // default too, gets the note. `require_listed false` states what the runtime does, so no note.
   {
     feature: "`require_listed`",
-    detail: "",
-    find: (a) => firstItem(a, (i) => i.kind === "flag" && i.name === "require_listed"),
+    detail: REQUIRE_LISTED_DETAIL,
+    find: (a) => firstItem(a, (i) => i.kind === "flag" && i.name === "require_listed" && i.value),
+  },
+  {
+    feature: "`require_listed` (on by default)",
+    detail: `${REQUIRE_LISTED_DETAIL}; write \`require_listed false\` to state that`,
+    find: (a) => (a.scalars.has("require_listed") ? undefined : a.parts[0]!.decl.name.span),
   },
   {
     feature: "`realpath_check`",

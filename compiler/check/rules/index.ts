@@ -12,6 +12,7 @@ import { checkConditionCompare } from "./check-condition-compare.js";
 import { checkConditionConstant } from "./check-condition-constant.js";
 import { checkConditionSupport } from "./check-condition-support.js";
 import { checkConditionType } from "./check-condition-type.js";
+import { checkCost } from "./check-cost.js";
 import { checkExprSize } from "./check-expr-size.js";
 import { checkGdprBlobs } from "./check-gdpr-blobs.js";
 import { checkGdprRetention } from "./check-gdpr-retention.js";
@@ -35,6 +36,7 @@ import { checkToolExposures } from "./check-tool-exposures.js";
 import { checkToolNames } from "./check-tool-names.js";
 import { checkUnenforced } from "./check-unenforced.js";
 import { checkUniqueNames } from "./check-unique-names.js";
+import { checkUnmatchedTargets } from "./check-unmatched-targets.js";
 
 /** Every check rule, in the order they run. */
 export const CHECK_RULES: readonly CheckRule[] = [
@@ -45,6 +47,7 @@ export const CHECK_RULES: readonly CheckRule[] = [
   checkToolNames,
   checkToolExposures,
   checkGrants,
+  checkUnmatchedTargets,
   checkSecrets,
   checkAnonymous,
   checkApprovals,
@@ -61,6 +64,7 @@ export const CHECK_RULES: readonly CheckRule[] = [
   checkRuleIds,
   checkExprSize,
   checkQuantifierDepth,
+  checkCost,
   checkRegexEngine,
   checkConditionCompare,
   checkConditionType,
