@@ -24,6 +24,9 @@ export const DIST_BENCH = join(REPO_ROOT, "dist", "bench");
 export const LOADGEN_JS = join(DIST_BENCH, "load", "loadgen.js");
 export const FAST_UPSTREAM_JS = join(DIST_BENCH, "upstream", "fast-upstream.js");
 
+/** The bench-only entry point that serves a bundle with evidence off (e2e/serve-without-evidence.ts). */
+export const SERVE_WITHOUT_EVIDENCE_JS = join(DIST_BENCH, "e2e", "serve-without-evidence.js");
+
 /** The Talon compiler CLI (built from compiler/cli/talonc.ts). */
 export const TALONC_JS = join(REPO_ROOT, "dist", "compiler", "cli", "talonc.js");
 

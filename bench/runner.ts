@@ -1,7 +1,8 @@
 /**
  * The benchmark proper, behind `bench/run.ts`: the micro-benchmark suites, then the end-to-end
  * load run (fast upstream direct, Talon over HTTP, Talon over stdio), printed as tables and
- * optionally saved under bench/results/<tag>/ (`e2e.json`, `decide.json`, `large-policy.json`).
+ * optionally saved under bench/results/<tag>/ (`e2e.json`, `decide.json`, `large-policy.json`,
+ * `evidence.json`).
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,7 +15,9 @@ import { FlagError, intFlag, numberFlag, parseFlags, stringFlag } from "./flags.
 import { RESULTS_DIR } from "./paths.js";
 import { formatConditions, runConditionsSuite } from "./suites/conditions.js";
 import { formatDecide, runDecideSuite, type DecideTiming } from "./suites/decide.js";
+import { formatEvidence, runEvidenceSuite, type EvidenceResult } from "./suites/evidence.js";
 import { formatLargePolicy, runLargePolicySuite, type LargeResult } from "./suites/large-policy.js";
+import { formatMetrics, runMetricsSuite } from "./suites/metrics.js";
 
 function list(text: string): string[] {
   return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -57,6 +60,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
 
   let decide: DecideTiming[] | null = null;
   let large: LargeResult | null = null;
+  let evidence: EvidenceResult | null = null;
   if (!directOnly && flags.get("skip-suites") !== true) {
     try {
       decide = await runDecideSuite(quick ? 200 : 500);
@@ -70,6 +74,19 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     } catch (err) {
       failed = true;
       console.log(`conditions suite: not run: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      console.log(formatMetrics(await runMetricsSuite(quick ? 100 : 300)));
+    } catch (err) {
+      failed = true;
+      console.log(`metrics suite: not run: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      evidence = await runEvidenceSuite(quick ? 200 : 500, quick ? 5_000 : 20_000);
+      console.log(formatEvidence(evidence));
+    } catch (err) {
+      failed = true;
+      console.log(`evidence suite: not run: ${err instanceof Error ? err.message : String(err)}`);
     }
     try {
       large = await runLargePolicySuite(quick ? 100 : 300);
@@ -105,6 +122,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     if (e2e !== null) await writeFile(join(dir, "e2e.json"), JSON.stringify({ ...meta, ...e2e }, null, 2) + "\n");
     if (decide !== null) await writeFile(join(dir, "decide.json"), JSON.stringify({ ...meta, decide }, null, 2) + "\n");
     if (large !== null) await writeFile(join(dir, "large-policy.json"), JSON.stringify({ ...meta, largePolicy: large }, null, 2) + "\n");
+    if (evidence !== null) await writeFile(join(dir, "evidence.json"), JSON.stringify({ ...meta, evidence }, null, 2) + "\n");
     console.log(`saved to ${dir}`);
   }
   return failed ? 1 : 0;

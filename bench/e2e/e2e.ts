@@ -1,6 +1,8 @@
 /**
- * The end-to-end run: the fast upstream alone, then Talon in front of it over HTTP, then Talon in
- * front of its stdio mode, each at every concurrency, with the load generator in its own process.
+ * The end-to-end run: the fast upstream alone, then Talon in front of it over HTTP, then the same
+ * with evidence off (a bench-only launcher whose evidence sink records nothing, to show what the
+ * store costs), then Talon in front of its stdio mode, each at every concurrency, with the load
+ * generator in its own process.
  * A target that cannot run (Talon not built, build diagnostics, crash) is recorded as a failure
  * with its message and the run goes on with the next target.
  */
@@ -13,9 +15,9 @@ import { startServer, type RunningServer } from "./processes.js";
 import { buildBenchBundle, startTalon, type UpstreamChoice } from "./talon.js";
 import { benchNode } from "../node-binary.js";
 
-/** The three things measured. */
-export type Target = "direct" | "talon-http" | "talon-stdio";
-export const TARGETS: readonly Target[] = ["direct", "talon-http", "talon-stdio"];
+/** The things measured. */
+export type Target = "direct" | "talon-http" | "talon-http-no-evidence" | "talon-stdio";
+export const TARGETS: readonly Target[] = ["direct", "talon-http", "talon-http-no-evidence", "talon-stdio"];
 
 /** One load run's outcome. */
 export interface E2eRow {
@@ -108,12 +110,12 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
     }
   };
 
-  const viaTalon = async (target: Target, choice: UpstreamChoice): Promise<void> => {
+  const viaTalon = async (target: Target, choice: UpstreamChoice, evidence = true): Promise<void> => {
     let talon: RunningServer | null = null;
     try {
       const dir = join(opts.workDir, target);
       const bundle = await buildBenchBundle(choice, dir);
-      const started = await startTalon(bundle, join(dir, "data"), env);
+      const started = await startTalon(bundle, join(dir, "data"), env, { evidence });
       talon = started;
       opts.log(`talon (pid ${started.pid}) at ${started.url}, upstream ${choice.kind}`);
       await measure(target, started.url, token, started);
@@ -133,6 +135,8 @@ export async function runE2e(opts: E2eOptions): Promise<E2eResult> {
         });
       } else if (target === "talon-http") {
         await viaTalon(target, { kind: "http", url: upstreamUrl });
+      } else if (target === "talon-http-no-evidence") {
+        await viaTalon(target, { kind: "http", url: upstreamUrl }, false);
       } else {
         await viaTalon(target, { kind: "stdio", argv: [benchNode(), FAST_UPSTREAM_JS, "--stdio"] });
       }

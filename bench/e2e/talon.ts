@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { POLICY_FILE, TALONC_JS } from "../paths.js";
+import { POLICY_FILE, SERVE_WITHOUT_EVIDENCE_JS, TALONC_JS } from "../paths.js";
 import { runCommand, startServer, type RunningServer } from "./processes.js";
 import { benchNode } from "../node-binary.js";
 
@@ -70,17 +70,25 @@ export interface RunningTalon extends RunningServer {
   readonly url: string;
 }
 
-/** Start `<bundleDir>/server.mjs` on 127.0.0.1 with a free port; resolves on its `listening` line. */
-export async function startTalon(bundleDir: string, dataDir: string, env: NodeJS.ProcessEnv): Promise<RunningTalon> {
+/**
+ * Start `<bundleDir>/server.mjs` on 127.0.0.1 with a free port; resolves on its `listening` line.
+ * With `evidence: false`, the bundle is served by serve-without-evidence.js instead: the same
+ * runtime with an evidence sink that records nothing (bench only).
+ */
+export async function startTalon(bundleDir: string, dataDir: string, env: NodeJS.ProcessEnv, opts: { evidence?: boolean } = {}): Promise<RunningTalon> {
   const server = join(bundleDir, "server.mjs");
   if (!existsSync(server)) {
     throw new TalonUnavailable(`Talon runtime entry missing: talonc wrote no ${server}`);
   }
+  if (opts.evidence === false && !existsSync(SERVE_WITHOUT_EVIDENCE_JS)) {
+    throw new TalonUnavailable(`bench not built: ${SERVE_WITHOUT_EVIDENCE_JS} is missing (run npm run build)`);
+  }
   await mkdir(dataDir, { recursive: true });
+  const entry = opts.evidence === false ? [SERVE_WITHOUT_EVIDENCE_JS, bundleDir] : [server];
   const running = await startServer(
     "talon",
     benchNode(),
-    [server, "--host", "127.0.0.1", "--port", "0", "--data", dataDir],
+    [...entry, "--host", "127.0.0.1", "--port", "0", "--data", dataDir],
     { ready: /listening (http:\/\/\S+)/, env, timeoutMs: 20_000 },
   );
   return { ...running, url: running.ready[1]! };

@@ -423,7 +423,8 @@ export class EvidenceStore {
 
   /** The fsync window: fdatasync the journal if it was written since the last sync; retry indexing. */
   #syncJournal(): void {
-    if (!this.#writable) this.#probeWritable();
+    // (Not while the index is too far behind: appends fail closed for that, whatever the disk says.)
+    if (!this.#writable && this.#unindexed.size < MAX_UNINDEXED) this.#probeWritable();
     if (this.#unindexed.size > 0 && this.#indexError !== undefined && !this.#scheduled) {
       // Everything not already on its way to LMDB, this window's entries included (their timer is
       // cancelled): a seq put twice would fail the second time as "already taken".
