@@ -2,7 +2,7 @@
  * The benchmark proper, behind `bench/run.ts`: the micro-benchmark suites, then the end-to-end
  * load run (fast upstream direct, Talon over HTTP, Talon over stdio), printed as tables and
  * optionally saved under bench/results/<tag>/ (`e2e.json`, `decide.json`, `large-policy.json`,
- * `evidence.json`).
+ * `evidence.json`, `redact.json`).
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -18,6 +18,7 @@ import { formatDecide, runDecideSuite, type DecideTiming } from "./suites/decide
 import { formatEvidence, runEvidenceSuite, type EvidenceResult } from "./suites/evidence.js";
 import { formatLargePolicy, runLargePolicySuite, type LargeResult } from "./suites/large-policy.js";
 import { formatMetrics, runMetricsSuite } from "./suites/metrics.js";
+import { formatRedact, timeRedact, type RedactTiming } from "./suites/redact.js";
 
 function list(text: string): string[] {
   return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
@@ -61,6 +62,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
   let decide: DecideTiming[] | null = null;
   let large: LargeResult | null = null;
   let evidence: EvidenceResult | null = null;
+  let redact: RedactTiming[] | null = null;
   if (!directOnly && flags.get("skip-suites") !== true) {
     try {
       decide = await runDecideSuite(quick ? 200 : 500);
@@ -74,6 +76,13 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     } catch (err) {
       failed = true;
       console.log(`conditions suite: not run: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+      redact = await timeRedact(quick ? 300 : 1000);
+      console.log(formatRedact(redact));
+    } catch (err) {
+      failed = true;
+      console.log(`redaction suite: not run: ${err instanceof Error ? err.message : String(err)}`);
     }
     try {
       console.log(formatMetrics(await runMetricsSuite(quick ? 100 : 300)));
@@ -123,6 +132,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     if (decide !== null) await writeFile(join(dir, "decide.json"), JSON.stringify({ ...meta, decide }, null, 2) + "\n");
     if (large !== null) await writeFile(join(dir, "large-policy.json"), JSON.stringify({ ...meta, largePolicy: large }, null, 2) + "\n");
     if (evidence !== null) await writeFile(join(dir, "evidence.json"), JSON.stringify({ ...meta, evidence }, null, 2) + "\n");
+    if (redact !== null) await writeFile(join(dir, "redact.json"), JSON.stringify({ ...meta, redact }, null, 2) + "\n");
     console.log(`saved to ${dir}`);
   }
   return failed ? 1 : 0;

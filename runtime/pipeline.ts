@@ -424,9 +424,19 @@ function failed(call: Call, upstreamTool: string, code: number, message: string,
 /** The evidence input for one call, built in one object (the store copies it once, in its field order). */
 function record(call: Call, upstreamTool: string | null, outcome: EvidenceRecord["outcome"], error?: string): RecordFields {
   const { ctx, session, decision } = call;
+  const principal = session.principal;
+  // One literal with every field (like requestRecord's): spreading a shared identity object here
+  // measured ~8 µs per call under load (V8 builds such objects on a slow path).
   const rec: RecordFields = {
-    ...callIdentity(call, "proxy_tool_call"),
+    time: call.arrived,
+    kind: "proxy_tool_call",
+    agent: ctx.agent.name,
+    caller: principal.kind === "anonymous" ? null : principal.id,
+    callerKind: principal.kind,
+    session: session.id,
+    tool: call.toolName,
     upstreamTool,
+    upstream: ctx.upstreamLabel,
     // Recorded through here, the call went on: a pending decision got through steps 7–8, and a
     // passthrough deny shows in `would` (deny() overwrites these fields for refused calls).
     decision: "allow",
@@ -452,28 +462,20 @@ function record(call: Call, upstreamTool: string | null, outcome: EvidenceRecord
   return rec;
 }
 
-/** Who called what, as both entries of a call carry it (key order as the store writes them). */
-function callIdentity<K extends "proxy_tool_call" | "proxy_tool_request">(call: Call, kind: K) {
-  const { ctx, session } = call;
+/** The `proxy_tool_request` entry committed before a write or destructive call is forwarded. */
+function requestRecord(call: Call, upstreamTool: string, toolClass: ToolClass): ToolRequestInput {
+  const { ctx, session, decision } = call;
   const principal = session.principal;
-  return {
+  const rec: ToolRequestInput = {
     time: call.arrived,
-    kind,
+    kind: "proxy_tool_request",
     agent: ctx.agent.name,
     caller: principal.kind === "anonymous" ? null : principal.id,
     callerKind: principal.kind,
     session: session.id,
     tool: call.toolName,
-    upstream: ctx.upstreamLabel,
-  };
-}
-
-/** The `proxy_tool_request` entry committed before a write or destructive call is forwarded. */
-function requestRecord(call: Call, upstreamTool: string, toolClass: ToolClass): ToolRequestInput {
-  const { ctx, session, decision } = call;
-  const rec: ToolRequestInput = {
-    ...callIdentity(call, "proxy_tool_request"),
     upstreamTool,
+    upstream: ctx.upstreamLabel,
     toolClass,
     ruleIds: decision.ruleIds as string[],
     bundleHash: ctx.bundleHash,

@@ -85,10 +85,12 @@ export async function startTalon(bundleDir: string, dataDir: string, env: NodeJS
   }
   await mkdir(dataDir, { recursive: true });
   const entry = opts.evidence === false ? [SERVE_WITHOUT_EVIDENCE_JS, bundleDir] : [server];
+  // TALON_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir /tmp/prof": profile Talon itself under load.
+  const nodeArgs = (process.env.TALON_BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
   const running = await startServer(
     "talon",
     benchNode(),
-    [...entry, "--host", "127.0.0.1", "--port", "0", "--data", dataDir],
+    [...nodeArgs, ...entry, "--host", "127.0.0.1", "--port", "0", "--data", dataDir],
     { ready: /listening (http:\/\/\S+)/, env, timeoutMs: 20_000 },
   );
   return { ...running, url: running.ready[1]! };

@@ -99,8 +99,12 @@ export async function timeRedact(timeMs = 1000): Promise<{ label: string; usPerO
   });
 }
 
+export type RedactTiming = Awaited<ReturnType<typeof timeRedact>>[number];
+
+export function formatRedact(timings: readonly RedactTiming[]): string {
+  return ["redaction of a result (runtime/redact/):", ...timings.map((t) => `  ${t.label.padEnd(28)} ${t.usPerOp.toFixed(1).padStart(8)} µs/op  ${String(t.opsPerSec).padStart(8)} ops/s  ±${t.rme}%  (${t.bytes} B)`)].join("\n");
+}
+
 if (process.argv[1]?.endsWith("redact.js")) {
-  runMain("redact", async () => {
-    for (const t of await timeRedact()) console.log(`${t.label.padEnd(28)} ${t.usPerOp.toFixed(1).padStart(8)} µs/op  ${String(t.opsPerSec).padStart(8)} ops/s  ±${t.rme}%  (${t.bytes} B)`);
-  });
+  runMain("redact", async () => console.log(formatRedact(await timeRedact())));
 }
