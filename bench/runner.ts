@@ -59,54 +59,33 @@ export async function runBench(argv: readonly string[]): Promise<number> {
   console.log(formatMachine(machine));
   let failed = false;
 
+  /** Runs one suite and prints it; a suite that throws is reported and fails the run, the rest go on. */
+  async function suite<T>(name: string, run: () => Promise<T>, format: (r: T) => string): Promise<T | null> {
+    try {
+      const r = await run();
+      console.log(format(r));
+      return r;
+    } catch (err) {
+      failed = true;
+      console.log(`${name} suite: not run: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    }
+  }
+
   let decide: DecideTiming[] | null = null;
   let large: LargeResult | null = null;
   let evidence: EvidenceResult | null = null;
   let redact: RedactTiming[] | null = null;
   if (!directOnly && flags.get("skip-suites") !== true) {
-    try {
-      decide = await runDecideSuite(quick ? 200 : 500);
-      console.log(formatDecide(decide));
-    } catch (err) {
-      failed = true;
-      console.log(`decide suite: not run: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    try {
-      console.log(formatConditions(await runConditionsSuite(quick ? 100 : 300)));
-    } catch (err) {
-      failed = true;
-      console.log(`conditions suite: not run: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    try {
-      redact = await timeRedact(quick ? 300 : 1000);
-      console.log(formatRedact(redact));
-    } catch (err) {
-      failed = true;
-      console.log(`redaction suite: not run: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    try {
-      console.log(formatMetrics(await runMetricsSuite(quick ? 100 : 300)));
-    } catch (err) {
-      failed = true;
-      console.log(`metrics suite: not run: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    try {
-      evidence = await runEvidenceSuite(quick ? 200 : 500, quick ? 5_000 : 20_000);
-      console.log(formatEvidence(evidence));
-    } catch (err) {
-      failed = true;
-      console.log(`evidence suite: not run: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    try {
-      large = await runLargePolicySuite(quick ? 100 : 300);
-      console.log(formatLargePolicy(large));
-      // The issue's performance target is a gate: margins are wide (two to three orders of
-      // magnitude on the dev machine), so a miss means a regression, not noise.
-      if (!large.meetsTarget) failed = true;
-    } catch (err) {
-      failed = true;
-      console.log(`large-policy suite: not run: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    decide = await suite("decide", () => runDecideSuite(quick ? 200 : 500), formatDecide);
+    await suite("conditions", () => runConditionsSuite(quick ? 100 : 300), formatConditions);
+    redact = await suite("redaction", () => timeRedact(quick ? 300 : 1000), formatRedact);
+    await suite("metrics", () => runMetricsSuite(quick ? 100 : 300), formatMetrics);
+    evidence = await suite("evidence", () => runEvidenceSuite(quick ? 200 : 500, quick ? 5_000 : 20_000), formatEvidence);
+    large = await suite("large-policy", () => runLargePolicySuite(quick ? 100 : 300), formatLargePolicy);
+    // The issue's performance target is a gate: margins are wide (two to three orders of
+    // magnitude on the dev machine), so a miss means a regression, not noise.
+    if (large !== null && !large.meetsTarget) failed = true;
   }
 
   let e2e: E2eResult | null = null;
