@@ -120,7 +120,7 @@ async function verify(args: string[], out: LineSink, err: LineSink): Promise<num
 
 function printReport(r: VerifyReport, what: string, out: LineSink, err: LineSink): void {
   for (const w of r.warnings) err(`warning: ${w}`);
-  const range = r.firstSeq === null ? "no entries" : `${r.entries} entries (seq ${r.firstSeq}..${r.lastSeq})`;
+  const range = r.firstSeq === null ? "no entries" : `${r.entries} ${r.entries === 1 ? "entry" : "entries"} (seq ${r.firstSeq}..${r.lastSeq})`;
   if (r.ok) {
     out(`OK: ${what}: ${range}, chain intact, ${r.checkpointsVerified} checkpoint(s) verified${r.head ? `, head ${r.head.slice(0, 16)}…` : ""}`);
     return;

@@ -175,7 +175,10 @@ export function verifyChain(input: VerifyInput): VerifyReport {
   for (const cp of sorted) checkOne(cp, "checkpoint");
   if (input.external) checkOne(input.external, "external checkpoint");
 
-  if (cps.length === 0) warnings.push("no signed checkpoint: tail truncation and re-chaining cannot be detected (configure TALON_EVIDENCE_KEY and keep `talon audit checkpoint --export` output elsewhere)");
+  if (cps.length === 0)
+    warnings.push(
+      "no signed checkpoint: tail truncation and re-chaining cannot be detected (a server with an evidence key signs one every 1000 entries or 60 s and at shutdown; keep `talon audit checkpoint --export` output elsewhere)",
+    );
   else if (input.trustedKey === null) warnings.push("no trusted public key given: checkpoint signatures were checked against the keys they carry, which proves integrity but not who signed");
   if (input.external === null && cps.length > 0) warnings.push("no external checkpoint given (--checkpoint): a truncation that also removed the store's own checkpoints would go unseen");
   const newest = Math.max(0, ...cps.map((c) => c.seq));
