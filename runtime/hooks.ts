@@ -252,8 +252,22 @@ export interface CompiledAgent {
    * (reports and ids, never bodies).
    */
   readonly evidence?: { readonly capture: readonly string[]; readonly sink: string | null };
+  /**
+   * The conditions of conditional `forbid`/`approve`/`confirm` rules, by rule id, with the request
+   * paths each reads (§5: evidence records each U-resolution and the path of the first U). The
+   * `test` functions are the ones `decide` uses; absent = no such rules.
+   */
+  readonly conditions?: readonly RuleCondition[];
   /** `compliance { frameworks …  audit_retention Nd }` (§8.2); absent = none declared. */
   readonly compliance?: { readonly frameworks: readonly string[]; readonly auditRetentionDays: number | null };
+}
+
+/** One rule's condition (`CompiledAgent.conditions`): 0 false, 1 true, 2 unknown. */
+export interface RuleCondition {
+  readonly rule: string;
+  readonly test: (caller: Principal, args: unknown, meta: unknown, now: number | undefined, tool: string, upstream: string, cls: ToolClass | null) => number;
+  /** `args.…`/`meta.…` paths the condition reads, in source order. */
+  readonly paths: readonly string[];
 }
 
 /** Virtual roots of an agent (LANGUAGE.md §8.4) as data; runtime/roots/ checks and rewrites with it. */

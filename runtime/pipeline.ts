@@ -27,6 +27,7 @@ import { confirmStep } from "./govern/confirm.js";
 import type { CallFacts } from "./govern/facts.js";
 import { idempotencyKey } from "./govern/idempotency-key.js";
 import { bucketRequests } from "./govern/limits.js";
+import { unknownResolutions, type UnknownResolution } from "./govern/unknowns.js";
 import type { GovernState } from "./govern/state.js";
 import { ERR, type JsonRpcId, type JsonRpcResponse } from "./mcp/jsonrpc.js";
 import { checkPaths, rewriteArgs, translatePaths, type ArgRewrite } from "./roots/check.js";
@@ -99,6 +100,13 @@ export async function governToolCall(
     }
   }
   const call: Call = { ctx, session, clientId, toolName, arrived, t0, decision, would: [], report: [], metrics };
+  if (decision.effect !== "allow" && ctx.agent.conditions !== undefined) {
+    try {
+      call.unknowns = unknownResolutions(ctx.agent, decision, session.principal, toolName, args, meta, arrived);
+    } catch {
+      // The decision stands (it was made); only its explanation is missing.
+    }
+  }
   try {
     return await governDecided(call, params, args, meta, stream);
   } catch (err) {
@@ -249,6 +257,8 @@ interface Call {
   redactedResult?: unknown;
   /** The `proxy_tool_request` entry committed before forwarding a write or destructive call. */
   requestId?: string;
+  /** Deciding rules whose condition was unknown (§5), for the record. */
+  unknowns?: UnknownResolution[];
 }
 
 /** The answer, plus the result to remember for idempotent replays (set only for a delivered result). */
@@ -454,6 +464,7 @@ function record(call: Call, upstreamTool: string | null, outcome: EvidenceRecord
   if (call.approval) rec.approval = { id: call.approval.id, status: call.approval.status, approvers: [...call.approval.approvers] };
   if (call.confirmation) rec.confirmation = call.confirmation;
   if (call.retryAfterMs !== undefined) rec.retryAfterMs = call.retryAfterMs;
+  if (call.unknowns !== undefined) rec.unknowns = call.unknowns as RecordFields["unknowns"];
   const tokenHash = session.tokenHash;
   if (tokenHash !== undefined) rec.tokenHash = tokenHash;
   if (call.requestId !== undefined) rec.request = call.requestId;

@@ -12,6 +12,7 @@ import { emitClientName, emitUpstreamName, emitDecide } from "./emit-agent.js";
 import { blocksCode, idempotencyCode, limitsCode } from "./emit-obligations.js";
 import { redactionKeyOf, redactionsCode } from "./emit-redaction.js";
 import { rootsCode } from "./emit-roots.js";
+import { conditionsCode } from "./emit-unknowns.js";
 import { CondEmitter } from "./expr-code.js";
 import { anyGlobTest } from "./glob-code.js";
 import { exprHelpersCode } from "./expr-helpers.js";
@@ -118,6 +119,8 @@ interface AgentSpecs {
   readonly blocks: Code;
   /** `CompiledAgent.roots` (§8.4); null = the field is left out (no roots declared). */
   readonly roots: Name | null;
+  /** `CompiledAgent.conditions` (§5 U-resolutions); null = no conditional forbid/approve/confirm. */
+  readonly conditions: Code | null;
 }
 
 function agentCode(ir: BundleIR, a: AgentIR, decide: Name, clientName: Name, upstreamName: Name, specs: AgentSpecs): Code {
@@ -139,6 +142,7 @@ function agentCode(ir: BundleIR, a: AgentIR, decide: Name, clientName: Name, ups
     ...(a.blobs === null || a.blobs === "pass" ? [] : ([[N("blobs"), a.blobs]] as [Name, string][])),
     [N("redactionKey"), secretCode(redactionKeyOf(ir))],
     ...(specs.roots === null ? [] : [[N("roots"), specs.roots] as const]),
+    ...(specs.conditions === null ? [] : [[N("conditions"), specs.conditions] as const]),
     ...(a.evidence === null ? [] : [[N("evidence"), frozenObject([[N("capture"), frozenArray(a.evidence.capture)], [N("sink"), a.evidence.sink]])] as const]),
     ...(a.compliance === null
       ? []
@@ -190,6 +194,7 @@ export function emitPolicy(ir: BundleIR, opts: EmitOptions): EmittedPolicy {
       idempotency: idempotencyCode(mb, ce, a),
       blocks: blocksCode(mb, ce, a),
       roots: rootsCode(mb, a),
+      conditions: conditionsCode(ce, a),
     });
   });
 

@@ -58,6 +58,10 @@ export function formatEvidence(rec: EvidenceRecord): string[] {
     lines.push(`  Approval: ${printable(rec.approval.id)} ${printable(rec.approval.status)}${who}`);
   }
   if (rec.would && rec.would.length > 0) lines.push(`  Passthrough: ${printable(rec.would.join(", "))}`);
+  if (rec.unknowns && rec.unknowns.length > 0) {
+    const text = rec.unknowns.map((u) => `${u.rule}${u.path !== null ? ` (${u.path} absent)` : ""}`).join(", ");
+    lines.push(`  Unknown, resolved to the safe side: ${printable(text)}`);
+  }
   lines.push(`  Latency: ${rec.latencyMs.toFixed(3)} ms`, `  Evidence: ${printable(rec.id)}`);
   return lines;
 }

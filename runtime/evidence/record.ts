@@ -59,6 +59,8 @@ export interface EvidenceRecord extends ChainFields {
   confirmation?: "token" | "elicitation";
   /** A rate-limited call: how long until a token is back, ms. */
   retryAfterMs?: number;
+  /** Deciding rules that fired because their condition was unknown, with the first absent path (§5). */
+  unknowns?: { rule: string; path: string | null }[];
   /** SHA-256 (hex, first 32 chars) of the caller's credential; absent for anonymous calls. */
   tokenHash?: string;
   /** The `proxy_tool_request` entry committed before a write/destructive call was forwarded. */
@@ -188,6 +190,8 @@ export function evidenceInputProblem(rec: EvidenceInput): string | null {
   if (rec.confirmation !== undefined && rec.confirmation !== "token" && rec.confirmation !== "elicitation") return "confirmation must be token or elicitation";
   if (rec.retryAfterMs !== undefined && !Number.isFinite(rec.retryAfterMs)) return "retryAfterMs must be a finite number";
   if (rec.tokenHash !== undefined && typeof rec.tokenHash !== "string") return "tokenHash must be a string when present";
+  if (rec.unknowns !== undefined && (!Array.isArray(rec.unknowns) || rec.unknowns.some((u) => typeof u?.rule !== "string" || (u.path !== null && typeof u.path !== "string"))))
+    return "unknowns must be an array of {rule, path}";
   if (rec.request !== undefined && typeof rec.request !== "string") return "request must be an entry id when present";
   return null;
 }
@@ -226,6 +230,7 @@ export function toEvidenceRecord(rec: EvidenceInput, id: string, seq: number, pr
   if (rec.approval !== undefined) out.approval = { id: rec.approval.id, status: rec.approval.status, approvers: [...rec.approval.approvers] };
   if (rec.confirmation !== undefined) out.confirmation = rec.confirmation;
   if (rec.retryAfterMs !== undefined) out.retryAfterMs = rec.retryAfterMs;
+  if (rec.unknowns !== undefined && rec.unknowns.length > 0) out.unknowns = rec.unknowns.map((u) => ({ rule: u.rule, path: u.path }));
   if (rec.tokenHash !== undefined) out.tokenHash = rec.tokenHash;
   if (rec.request !== undefined) out.request = rec.request;
   if (rec.args !== undefined) out.args = rec.args;

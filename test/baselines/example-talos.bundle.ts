@@ -630,5 +630,10 @@ export const agents: readonly CompiledAgent[] = Object.freeze([
     IDEMPOTENT0,
   ]), blocks: Object.freeze([
     BLOCK0,
-  ]), redactionKey: null, evidence: Object.freeze({ capture: Object.freeze(["requests", "responses", "redactions", "decisions", "approvals"]), sink: null }), compliance: Object.freeze({ frameworks: Object.freeze(["nis2"]), auditRetentionDays: 400 }) }),
+  ]), redactionKey: null, conditions: Object.freeze([
+    Object.freeze({ rule: "talos-cfg-disruptive", test: cond1, paths: Object.freeze(["args.mode", "args.dry_run"]) }),
+    Object.freeze({ rule: "talos-confirm", test: cond0, paths: Object.freeze(["args.dry_run"]) }),
+    Object.freeze({ rule: "talos-cp-reboot", test: cond3, paths: Object.freeze(["args.nodes"]) }),
+    Object.freeze({ rule: "talos.forbid.b816f4cb3941", test: cond2, paths: Object.freeze([]) }),
+  ]), evidence: Object.freeze({ capture: Object.freeze(["requests", "responses", "redactions", "decisions", "approvals"]), sink: null }), compliance: Object.freeze({ frameworks: Object.freeze(["nis2"]), auditRetentionDays: 400 }) }),
 ]);

@@ -480,5 +480,7 @@ export const agents: readonly CompiledAgent[] = Object.freeze([
     LIMIT0,
   ]), idempotency: Object.freeze([
     IDEMPOTENT0,
-  ]), blocks: Object.freeze([]), blobs: "drop", redactionKey: Object.freeze({ kind: "env", value: "TALON_REDACTION_KEY" }), evidence: Object.freeze({ capture: Object.freeze(["requests", "responses", "redactions", "decisions", "approvals"]), sink: null }), compliance: Object.freeze({ frameworks: Object.freeze(["gdpr", "nis2"]), auditRetentionDays: 365 }) }),
+  ]), blocks: Object.freeze([]), blobs: "drop", redactionKey: Object.freeze({ kind: "env", value: "TALON_REDACTION_KEY" }), conditions: Object.freeze([
+    Object.freeze({ rule: "zd-oversight", test: cond0, paths: Object.freeze(["args.priority", "args.impact"]) }),
+  ]), evidence: Object.freeze({ capture: Object.freeze(["requests", "responses", "redactions", "decisions", "approvals"]), sink: null }), compliance: Object.freeze({ frameworks: Object.freeze(["gdpr", "nis2"]), auditRetentionDays: 365 }) }),
 ]);

@@ -895,12 +895,18 @@ export const agents: readonly CompiledAgent[] = Object.freeze([
     IDEMPOTENT0,
   ]), blocks: Object.freeze([
     BLOCK0,
-  ]), redactionKey: null }),
+  ]), redactionKey: null, conditions: Object.freeze([
+    Object.freeze({ rule: "talos-confirm", test: cond1, paths: Object.freeze(["args.dry_run"]) }),
+    Object.freeze({ rule: "talos.forbid.b538ec5f7a55", test: cond0, paths: Object.freeze(["args.force"]) }),
+  ]) }),
   Object.freeze({ name: "zendesk", mode: "intercept", upstream: Object.freeze({ transport: "http", url: "https://zendesk.example/mcp", vendor: "zendesk" }), upstreamAuth: Object.freeze({ scheme: "bearer", header: "X-Api-Key", secret: Object.freeze({ kind: "env", value: "ZENDESK_UPSTREAM_TOKEN" }) }), allowAnonymous: false, auth: null, decide: decide_zendesk, clientName: clientName_zendesk, upstreamName: upstreamName_zendesk, redactions: Object.freeze([
     REDACT0,
   ]), limits: Object.freeze([
     LIMIT1,
   ]), idempotency: Object.freeze([
     IDEMPOTENT1,
-  ]), blocks: Object.freeze([]), redactionKey: null, evidence: Object.freeze({ capture: Object.freeze(["requests", "responses"]), sink: "s3://acme-audit/zendesk" }) }),
+  ]), blocks: Object.freeze([]), redactionKey: null, conditions: Object.freeze([
+    Object.freeze({ rule: "zd-oversight", test: cond4, paths: Object.freeze(["args.priority", "args.impact"]) }),
+    Object.freeze({ rule: "zendesk.forbid.1d741b768689", test: cond2, paths: Object.freeze(["args.id"]) }),
+  ]), evidence: Object.freeze({ capture: Object.freeze(["requests", "responses"]), sink: "s3://acme-audit/zendesk" }) }),
 ]);

@@ -421,5 +421,7 @@ export const agents: readonly CompiledAgent[] = Object.freeze([
     REDACT0,
     REDACT1,
     REDACT2,
-  ]), limits: Object.freeze([]), idempotency: Object.freeze([]), blocks: Object.freeze([]), redactionKey: null, evidence: Object.freeze({ capture: Object.freeze(["requests", "responses", "redactions"]), sink: null }), compliance: Object.freeze({ frameworks: Object.freeze(["gdpr", "nis2"]), auditRetentionDays: 365 }) }),
+  ]), limits: Object.freeze([]), idempotency: Object.freeze([]), blocks: Object.freeze([]), redactionKey: null, conditions: Object.freeze([
+    Object.freeze({ rule: "zendesk-vendor-proxy.approve.b7dffb80754a", test: cond0, paths: Object.freeze(["args.priority", "args.impact"]) }),
+  ]), evidence: Object.freeze({ capture: Object.freeze(["requests", "responses", "redactions"]), sink: null }), compliance: Object.freeze({ frameworks: Object.freeze(["gdpr", "nis2"]), auditRetentionDays: 365 }) }),
 ]);

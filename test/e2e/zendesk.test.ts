@@ -144,6 +144,8 @@ function scenario(name: string, setup: () => Promise<{ talon: RunningTalon; bund
       const err = await expectDenied(missing, /denied/);
       expect(err.data).toMatchObject({ reason: "approval_denied", rules: ["zd-oversight"] });
       expect(env.counts().update_ticket).toBe(2);
+      // The record says the rule fired because the condition was unknown, and which field was left out (§5).
+      expect(auditJson(env.talon.data).find((r) => r.reason === "approval_denied")?.unknowns).toEqual([{ rule: "zd-oversight", path: "args.impact" }]);
       await client.close();
     });
 
