@@ -16,9 +16,9 @@
  */
 import type { RouteTarget } from "../server/app.js";
 import { APPROVAL_STATUSES, ApprovalQueue, MAX_NOTE_LENGTH, type ApprovalFilter, type ApprovalStatus, type VoteError } from "../state/approvals.js";
-import { readBody, sendJson, type ResponseState, type StatusCode } from "../server/http.js";
+import { readBody, sendJson, type StatusCode } from "../server/http.js";
 import type { AdminAuth } from "./admin-auth.js";
-import { authorized, fail } from "./respond.js";
+import { authorized, fail, freshState, parseJsonObject } from "./respond.js";
 
 const PREFIX = "/admin/v1/approvals";
 
@@ -29,7 +29,7 @@ const VOTE_STATUS: Record<VoteError, StatusCode> = { not_found: 404, not_approve
 
 export function registerApprovalRoutes(app: RouteTarget, queue: ApprovalQueue, auth: AdminAuth): void {
   app.get(PREFIX, (res, req) => {
-    const state: ResponseState = { aborted: false, done: false };
+    const state = freshState();
     if (!authorized(res, req, state, auth)) return;
     const query = new URLSearchParams(req.getQuery() ?? "");
     const filter: { status?: ApprovalStatus; agent?: string } = {};
@@ -52,7 +52,7 @@ export function registerApprovalRoutes(app: RouteTarget, queue: ApprovalQueue, a
   });
 
   app.get(`${PREFIX}/:id`, (res, req) => {
-    const state: ResponseState = { aborted: false, done: false };
+    const state = freshState();
     if (!authorized(res, req, state, auth)) return;
     const id = req.getParameter(0) ?? "";
     try {
@@ -66,7 +66,7 @@ export function registerApprovalRoutes(app: RouteTarget, queue: ApprovalQueue, a
 
   for (const decision of ["approve", "deny"] as const) {
     app.post(`${PREFIX}/:id/${decision}`, (res, req) => {
-      const state: ResponseState = { aborted: false, done: false };
+      const state = freshState();
       if (!authorized(res, req, state, auth)) return;
       const id = req.getParameter(0) ?? "";
       res.onAborted(() => (state.aborted = true));
@@ -92,15 +92,8 @@ export function registerApprovalRoutes(app: RouteTarget, queue: ApprovalQueue, a
 
 /** `{approver, note?}`, or what is wrong with the body. */
 function parseVote(body: Buffer): { approver: string; note?: string } | string {
-  let v: unknown;
-  try {
-    v = JSON.parse(body.toString("utf8"));
-  } catch {
-    return 'body must be JSON: {"approver": "…", "note": "…"}';
-  }
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return 'body must be a JSON object: {"approver": "…", "note": "…"}';
-  const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (k !== "approver" && k !== "note") return `unknown field "${k}"; allowed: approver, note`;
+  const o = parseJsonObject(body, ["approver", "note"], '{"approver": "…", "note": "…"}');
+  if (typeof o === "string") return o;
   if (typeof o.approver !== "string" || o.approver.trim() === "" || o.approver.length > 256) return "approver must be a non-empty string (at most 256 characters)";
   if (o.note === undefined) return { approver: o.approver };
   if (typeof o.note !== "string" || o.note.length > MAX_NOTE_LENGTH) return `note must be a string of at most ${MAX_NOTE_LENGTH} characters`;

@@ -10,6 +10,7 @@
  * something the client did not send.
  */
 import type { ExternalEventRecord } from "../evidence/record.js";
+import { parseJsonObject } from "./respond.js";
 
 export const MAX_EVENT_BODY_BYTES = 64 * 1024;
 export const MAX_TYPE_LENGTH = 128;
@@ -28,16 +29,8 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** The event, or what is wrong with the body (one problem, naming the field). */
 export function parseEventBody(body: Buffer): EventBody | string {
-  let v: unknown;
-  try {
-    v = JSON.parse(body.toString("utf8"));
-  } catch {
-    return 'body must be JSON: {"type": "…", "actor": "…", "action": "…", "resource": "…", "outcome": "…", "data": {…}}';
-  }
-  if (v === null || typeof v !== "object" || Array.isArray(v)) return "body must be a JSON object";
-  const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!(FIELDS as readonly string[]).includes(k)) return `unknown field ${JSON.stringify(k)}; allowed: ${FIELDS.join(", ")}`;
-
+  const o = parseJsonObject(body, FIELDS, '{"type": "…", "actor": "…", "action": "…", "resource": "…", "outcome": "…", "data": {…}}');
+  if (typeof o === "string") return o;
   const type = o.type;
   if (typeof type !== "string" || !/^[\x20-\x7e]+$/.test(type) || type.length > MAX_TYPE_LENGTH || type.trim() === "") {
     return `type must be a string of 1–${MAX_TYPE_LENGTH} printable ASCII characters`;

@@ -6,6 +6,7 @@
 import { EVIDENCE_KINDS, type EvidenceKind } from "../evidence/record.js";
 import type { EntryFilter } from "../evidence/filter.js";
 import { parseDuration } from "../helpers/duration.js";
+import { parseInstant as instant } from "../helpers/instant.js";
 
 export class QueryError extends Error {}
 
@@ -55,15 +56,9 @@ export function entryFilter(q: ReadonlyMap<string, string>): EntryFilter {
   return f;
 }
 
-/**
- * An instant: ms since epoch (digits), or ISO 8601 as `YYYY-MM-DD` (UTC midnight) or a date and
- * time with `Z` or an offset. A time without a zone is refused rather than read in the server's
- * local zone, which the client cannot see.
- */
+/** An instant (helpers/instant.ts), zoned: the client cannot see the server's zone. */
 export function parseInstant(name: string, text: string): number {
-  if (/^[0-9]{1,15}$/.test(text)) return Number(text);
-  const iso = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/i;
-  const ms = iso.test(text) ? Date.parse(text) : NaN;
+  const ms = instant(text);
   if (!Number.isFinite(ms)) throw new QueryError(`${name} must be ms since epoch or ISO 8601 with a zone (e.g. 2025-01-31T12:00:00Z), got ${JSON.stringify(text)}`);
   return ms;
 }

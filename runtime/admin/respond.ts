@@ -22,3 +22,19 @@ export function authorized(res: HttpResponse, req: HttpRequest, state: ResponseS
   fail(res, state, r.status, r.message, r.headers);
   return false;
 }
+
+/**
+ * A request body that must be one JSON object with only `fields`: the object, or the problem as
+ * text (400). `shape` shows the expected form in the messages.
+ */
+export function parseJsonObject(body: Buffer, fields: readonly string[], shape: string): Record<string, unknown> | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(body.toString("utf8"));
+  } catch {
+    return `body must be JSON: ${shape}`;
+  }
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return `body must be a JSON object: ${shape}`;
+  for (const k of Object.keys(v)) if (!fields.includes(k)) return `unknown field ${JSON.stringify(k)}; allowed: ${fields.join(", ")}`;
+  return v as Record<string, unknown>;
+}

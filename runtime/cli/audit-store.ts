@@ -4,14 +4,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { EvidenceStore } from "../evidence/store.js";
+import { parseInstant } from "../helpers/instant.js";
 import { UsageError } from "./flags.js";
 
 /** A line sink; receives one line at a time, without a trailing newline. */
 export type LineSink = (line: string) => void;
 
-/** ISO 8601 or ms since epoch. */
+/** An instant (helpers/instant.ts); a time without a zone is this host's local time. */
 export function parseTime(flag: string, text: string): number {
-  const ms = /^[0-9]{1,15}$/.test(text) ? Number(text) : Date.parse(text);
+  const ms = parseInstant(text, true);
   if (!Number.isFinite(ms)) throw new UsageError(`${flag} must be an ISO 8601 time or ms since epoch, got "${text}"`);
   return ms;
 }

@@ -83,6 +83,16 @@ function parse(line: string): Parsed | string {
   return { seq: body.seq as number, prev: body.prev, id: typeof body.id === "string" ? body.id : "?", claimed: opened.claimed, actual: opened.actual };
 }
 
+/** The seq a line carries, NaN when it has none (pass 2 says what is wrong with it). */
+function seqOf(line: string): number {
+  try {
+    const seq = (JSON.parse(line) as { seq?: unknown } | null)?.seq;
+    return Number.isSafeInteger(seq) ? (seq as number) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
 export function verifyChain(input: VerifyInput): VerifyReport {
   const problems: Problem[] = [];
   const warnings: string[] = [];
@@ -95,10 +105,7 @@ export function verifyChain(input: VerifyInput): VerifyReport {
 
   // Pass 1: the order of sequence numbers (one number per entry).
   const seqs: number[] = [];
-  for (const { line } of input.lines()) {
-    const p = parse(line);
-    seqs.push(typeof p === "string" ? NaN : p.seq);
-  }
+  for (const { line } of input.lines()) seqs.push(seqOf(line));
   const present = new Set(seqs);
   const { seq: start } = input.start;
   let orderBroken = false;
